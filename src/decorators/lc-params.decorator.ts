@@ -1,0 +1,65 @@
+import type { PipeTransform, Type } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '../lc-service.constants.js';
+
+/** Argument kinds an LC handler parameter can ask for. */
+export enum LcParamtype {
+  CLIENT = 0,
+  OID = 1,
+  SID = 2,
+  DATA = 3,
+  REQUEST = 4,
+}
+
+type ParamPipe = PipeTransform | Type<PipeTransform>;
+
+interface ParamOptions {
+  type: LcParamtype;
+  /** Whether pipes (a global ValidationPipe included) should see the declared type. */
+  validated: boolean;
+}
+
+function lcParam({ type, validated }: ParamOptions) {
+  return (data?: string, pipes: ParamPipe[] = []): ParameterDecorator =>
+    (target, key, index) => {
+      if (key === undefined) return;
+      const ctor = target.constructor;
+      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctor, key) as object) ?? {};
+      Reflect.defineMetadata(
+        ROUTE_ARGS_METADATA,
+        { ...args, [`${type}:${index}`]: { index, data, pipes } },
+        ctor,
+        key,
+      );
+      if (validated) return;
+      // A ValidationPipe would otherwise rebuild `lc: LimaCharlieClient` from its class through
+      // class-transformer and reject it. Decorators run after TypeScript wrote the design types,
+      // so the declared type can be hidden from pipes here, for this parameter only.
+      const types = Reflect.getMetadata('design:paramtypes', target, key) as unknown[] | undefined;
+      if (types !== undefined && index < types.length) {
+        const copy = [...types];
+        copy[index] = Object;
+        Reflect.defineMetadata('design:paramtypes', copy, target, key);
+      }
+    };
+}
+
+const client = lcParam({ type: LcParamtype.CLIENT, validated: false });
+const oid = lcParam({ type: LcParamtype.OID, validated: false });
+const sid = lcParam({ type: LcParamtype.SID, validated: false });
+const data = lcParam({ type: LcParamtype.DATA, validated: true });
+const request = lcParam({ type: LcParamtype.REQUEST, validated: false });
+
+/** The per-org `LimaCharlieClient`; `null` for etypes without an org (`health`, `once_per_*`). */
+export const LcClient = (): ParameterDecorator => client();
+/** The org id of the call. */
+export const LcOid = (): ParameterDecorator => oid();
+/** The sensor id: `data.sid` (per-sensor crons, `new_sensor`) or `data.routing.sid` (detections). */
+export const LcSid = (): ParameterDecorator => sid();
+/**
+ * The call's `data`, or one property of it. Pipes run on it, so a DTO type is validated by a
+ * `ValidationPipe` the app or the parameter has.
+ */
+export const LcData = (property?: string, ...pipes: ParamPipe[]): ParameterDecorator =>
+  data(property, pipes);
+/** The whole `LcRequest`. */
+export const LcReq = (): ParameterDecorator => request();

@@ -1,0 +1,125 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { ExternalContextCreator } from '@nestjs/core';
+import type { LcHandlerMeta } from '../decorators/lc-handler.decorator.js';
+import { LC_CONTEXT_TYPE, LC_OPTIONS, ROUTE_ARGS_METADATA } from '../lc-service.constants.js';
+import { LcConfigError, type ResolvedLcOptions } from '../lc-service.options.js';
+import { isHandlerEtype, MODULE_ETYPES } from '../protocol/etypes.js';
+import { encodeResource, type LcResourceContent } from '../protocol/resources.js';
+import { LcServiceState } from '../service/lc-service.state.js';
+import { LcExplorer, type LcDiscoveredMethod } from './lc-explorer.js';
+import { LcHandlerRegistry, type LcInvoke } from './lc-handler.registry.js';
+import { LcParamsFactory } from './lc-params.factory.js';
+import { LcWebhookRoute } from './lc-webhook.route.js';
+
+const INVOKER_OPTIONS = { guards: true, interceptors: true, filters: false };
+
+/**
+ * Boot: discover, check, build one invoker per handler, mount the route (onModuleInit, so a
+ * misconfiguration fails `app.init()` before the app listens); then compute the `@LcResource`
+ * contents (onApplicationBootstrap, when every provider is initialised).
+ */
+@Injectable()
+export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('LcService');
+  private readonly paramsFactory = new LcParamsFactory();
+  private resourceMethods: LcDiscoveredMethod[] = [];
+
+  constructor(
+    @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,
+    private readonly explorer: LcExplorer,
+    private readonly registry: LcHandlerRegistry,
+    private readonly state: LcServiceState,
+    private readonly contextCreator: ExternalContextCreator,
+    private readonly route: LcWebhookRoute,
+  ) {}
+
+  onModuleInit(): void {
+    const methods = this.explorer.explore();
+    for (const method of methods) {
+      for (const meta of method.handlers) this.registerHandler(method, meta);
+    }
+    this.resourceMethods = methods.filter((m) => m.resource !== undefined);
+    this.state.changed();
+    this.route.mount();
+    if (this.options.secrets.length === 0) {
+      this.logger.warn(
+        '!!! allowUnsigned is on: calls are NOT authenticated and anyone who can reach this service can drive it. Never run like this in production: set the secret option. !!!',
+      );
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const { instance, className, methodName, resource } of this.resourceMethods) {
+      const where = `${className}.${methodName}`;
+      const { name, category } = resource!;
+      if (typeof name !== 'string' || name === '' || typeof category !== 'string' || category === '') {
+        throw new LcConfigError(`LcServiceModule: @LcResource on ${where} needs a non-empty 'name' and 'category'.`);
+      }
+      if (this.state.resources.has(name)) {
+        throw new LcConfigError(`LcServiceModule: resource '${name}' is published twice (again by ${where}). Resource names must be unique.`);
+      }
+      let content: unknown;
+      try {
+        content = await (instance as Record<string, () => unknown>)[methodName]();
+      } catch (err) {
+        throw new LcConfigError(`LcServiceModule: @LcResource ${where} threw at bootstrap: ${(err as Error).message}`);
+      }
+      if (content === null || (typeof content !== 'string' && typeof content !== 'object')) {
+        throw new LcConfigError(
+          `LcServiceModule: @LcResource ${where} returned ${content === null ? 'null' : typeof content}; return a string, a Buffer or a JSON-able object.`,
+        );
+      }
+      this.state.resources.set(name, encodeResource(category, content as LcResourceContent));
+    }
+    this.state.changed();
+  }
+
+  private registerHandler(method: LcDiscoveredMethod, meta: LcHandlerMeta): void {
+    const { instance, className, methodName } = method;
+    const where = `${meta.decorator} on ${className}.${methodName}`;
+    if ((MODULE_ETYPES as readonly string[]).includes(meta.etype)) {
+      throw new LcConfigError(
+        `LcServiceModule: ${where}: '${meta.etype}' is answered by the module from what it discovers. ` +
+          (meta.etype === 'get_resource'
+            ? 'Publish resources with @LcResource({ name, category }) or LcService.publishResource().'
+            : 'Remove the handler.'),
+      );
+    }
+    if (!isHandlerEtype(meta.etype)) {
+      throw new LcConfigError(`LcServiceModule: ${where}: unknown etype '${meta.etype}'. Check the spelling against the LcHandlerEtype type.`);
+    }
+    const { detections } = meta;
+    if (detections !== undefined) {
+      if (meta.etype !== 'detection') {
+        throw new LcConfigError(`LcServiceModule: ${where}: the 'detections' option only applies to @LcHandler('detection').`);
+      }
+      if (!Array.isArray(detections) || detections.length === 0 || !detections.every((d) => typeof d === 'string' && d !== '')) {
+        throw new LcConfigError(`LcServiceModule: ${where}: 'detections' must be a non-empty list of detection names.`);
+      }
+    }
+    const proto = Object.getPrototypeOf(instance) as Record<string, (...args: unknown[]) => unknown>;
+    const callback = proto[methodName];
+    const invoke = this.contextCreator.create(
+      instance as Record<string, unknown>,
+      callback,
+      methodName,
+      ROUTE_ARGS_METADATA,
+      this.paramsFactory,
+      undefined,
+      undefined,
+      INVOKER_OPTIONS,
+      LC_CONTEXT_TYPE,
+    ) as unknown as LcInvoke;
+    const declaresParams = Reflect.getMetadata(ROUTE_ARGS_METADATA, instance.constructor, methodName) !== undefined;
+    this.registry.register(
+      { name: `${className}.${methodName}`, etype: meta.etype, invoke, wantsClientArg: !declaresParams && callback.length > 0 },
+      detections,
+    );
+  }
+}

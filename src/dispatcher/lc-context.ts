@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import type { LimaCharlieClient } from '../limacharlie/index.js';
+import { lcCallStorage } from './lc-call.storage.js';
+import type { LcRequest } from './lc-request.js';
+
+/**
+ * The LimaCharlie call being handled, readable from any provider without request scope
+ * (request-scoped providers would rebuild the graph per call and are refused on handlers).
+ */
+@Injectable()
+export class LcContext {
+  /** True inside an LC handler (and anything it awaits). */
+  get isActive(): boolean {
+    return lcCallStorage.getStore() !== undefined;
+  }
+
+  /** The current request; throws outside an LC handler. */
+  get request(): LcRequest {
+    const call = lcCallStorage.getStore();
+    if (call === undefined) {
+      throw new Error(
+        'LcContext: no LimaCharlie call is being handled here. Read it from an @LcHandler / @LcCron method or code it awaits.',
+      );
+    }
+    return call;
+  }
+
+  get oid(): string | undefined {
+    return this.request.oid;
+  }
+
+  /** The per-org client; throws for calls that carry no org (health, once_per_*). */
+  get client(): LimaCharlieClient {
+    const call = lcCallStorage.getStore();
+    const client = call === undefined ? null : call.client;
+    if (client === null) {
+      throw new Error(
+        `LcContext: no LimaCharlie client for ${call === undefined ? 'code outside an LC handler' : `etype '${call.eventType}'`}: only calls that carry an oid and a JWT have one.`,
+      );
+    }
+    return client;
+  }
+}

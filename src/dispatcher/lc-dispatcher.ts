@@ -1,0 +1,187 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LimaCharlieClient } from '../limacharlie/index.js';
+import { LC_OPTIONS } from '../lc-service.constants.js';
+import type { LcClientFactory, ResolvedLcOptions } from '../lc-service.options.js';
+import { LcEnvelopeError, parseEnvelope, PROTOCOL_VERSION, type LcEnvelope } from '../protocol/envelope.js';
+import { validateRequestParams } from '../protocol/request-params.js';
+import { answerGetResource } from '../protocol/resources.js';
+import {
+  DEADLINE_EXCEEDED,
+  failure,
+  NOT_IMPLEMENTED,
+  UNSUPPORTED_VERSION,
+  type LcWireResponse,
+} from '../protocol/response.js';
+import { SignatureVerifier } from '../protocol/signature.js';
+import { LcHealth } from '../health/lc-health.js';
+import { LcServiceState } from '../service/lc-service.state.js';
+import { lcCallStorage } from './lc-call.storage.js';
+import { LcHandlerRegistry, type LcHandlerEntry } from './lc-handler.registry.js';
+import { JSON_CONTENT_TYPE, rejection, UNAUTHORIZED, type LcHttpReply } from './lc-http-reply.js';
+import { LcCall } from './lc-request.js';
+import { errorToWire, resultToWire } from './lc-result.js';
+
+/** setTimeout cannot wait longer; a later deadline is not enforced locally. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const EMPTY = Buffer.alloc(0);
+
+class DeadlineReached extends Error {}
+
+/**
+ * One protocol call from raw bytes to reply, independent of the HTTP framework: signature,
+ * envelope, routing, invocation, normalisation. Transports (Fastify, serverless, the test kit)
+ * only move bytes in and out.
+ */
+@Injectable()
+export class LcDispatcher {
+  static readonly contentType = JSON_CONTENT_TYPE;
+  private readonly logger = new Logger('LcService');
+  private readonly verifier: SignatureVerifier | undefined;
+  private readonly clientFactory: LcClientFactory;
+  private inFlight = 0;
+
+  constructor(
+    @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,
+    private readonly registry: LcHandlerRegistry,
+    private readonly state: LcServiceState,
+    private readonly health: LcHealth,
+  ) {
+    this.verifier =
+      options.secrets.length > 0 ? new SignatureVerifier(options.secrets) : undefined;
+    this.clientFactory = options.limaCharlie.clientFactory ?? defaultClientFactory(options);
+  }
+
+  /** Calls being handled now, the health call asking included (as in the RI). */
+  get callsInProgress(): number {
+    return this.inFlight;
+  }
+
+  async dispatch(raw: Buffer | undefined, signature: unknown): Promise<LcHttpReply> {
+    const body = raw ?? EMPTY;
+    // Nothing unauthenticated reaches the JSON parser.
+    if (this.verifier !== undefined && !this.verifier.verify(body, signature)) {
+      return UNAUTHORIZED;
+    }
+    let envelope: LcEnvelope;
+    try {
+      envelope = parseEnvelope(body);
+    } catch (err) {
+      if (err instanceof LcEnvelopeError) {
+        this.logger.warn(`rejected a signed call: ${err.message}`);
+        return rejection(400, err.message);
+      }
+      throw err;
+    }
+    this.inFlight++;
+    try {
+      const call = new LcCall(envelope, this.clientFactory);
+      if (this.options.traceComms) this.trace('REQ', call, JSON.stringify(envelope));
+      const reply = await this.answer(envelope, call);
+      if (this.options.traceComms) this.trace('REP', call, reply.body);
+      return reply;
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async answer(envelope: LcEnvelope, call: LcCall): Promise<LcHttpReply> {
+    if (envelope.version > PROTOCOL_VERSION) return this.reply(failure(UNSUPPORTED_VERSION, false, true));
+    if (call.deadlineMs !== undefined && call.deadlineMs <= Date.now()) {
+      return this.reply(failure(DEADLINE_EXCEEDED, false));
+    }
+    switch (envelope.etype) {
+      case 'health':
+        return { status: 200, body: this.health.replyBody(this.inFlight) };
+      case 'get_resource':
+        return this.reply(answerGetResource(this.state.resources, envelope.data));
+    }
+    const entry = this.registry.find(envelope.etype, envelope.data);
+    if (entry === undefined) return this.reply(failure(NOT_IMPLEMENTED, false, true));
+    if (envelope.etype === 'request' && this.state.requestParams !== undefined) {
+      const invalid = validateRequestParams(this.state.requestParams, envelope.data);
+      if (invalid !== undefined) return this.reply(failure(invalid, false));
+    }
+    return this.reply(await this.invoke(entry, call), call);
+  }
+
+  private async invoke(entry: LcHandlerEntry, call: LcCall): Promise<LcWireResponse> {
+    try {
+      const lc = entry.wantsClientArg ? call.client : null;
+      const running = lcCallStorage.run(call, () => entry.invoke(lc, call.oid, call));
+      return resultToWire(await this.withinDeadline(call, running));
+    } catch (err) {
+      return this.failed(entry, call, err);
+    }
+  }
+
+  /**
+   * Settles with the handler, or rejects when the deadline passes first: LimaCharlie has stopped
+   * waiting by then, and the signal tells the handler's API calls to stop too.
+   */
+  private withinDeadline(call: LcCall, running: Promise<unknown>): Promise<unknown> {
+    const remaining = call.deadlineMs === undefined ? undefined : call.deadlineMs - Date.now();
+    if (remaining === undefined || remaining > MAX_TIMER_MS) return running;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // The reply goes now; the handler stays counted in progress until it really returns.
+        this.inFlight++;
+        running.then(
+          () => this.inFlight--,
+          (err: unknown) => {
+            this.inFlight--;
+            this.logger.warn(`${call.eventType} failed after its deadline: ${call.redact(String(err))}`);
+          },
+        );
+        call.expire();
+        reject(new DeadlineReached());
+      }, remaining);
+      timer.unref();
+      running.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  private failed(entry: LcHandlerEntry, call: LcCall, err: unknown): LcWireResponse {
+    if (err instanceof DeadlineReached) {
+      this.logger.warn(`${entry.name} (${call.eventType}) was still running at the deadline`);
+      return failure(DEADLINE_EXCEEDED, true);
+    }
+    const { wire, unexpected } = errorToWire(err, this.options.exposeErrors);
+    if (wire.error !== undefined) wire.error = call.redact(wire.error);
+    const data = wire.data as Record<string, unknown>;
+    if (typeof data.exception === 'string') data.exception = call.redact(data.exception);
+    if (unexpected) {
+      const detail = err instanceof Error && err.stack !== undefined ? err.stack : String(err);
+      this.logger.error(`${entry.name} (${call.eventType}) failed: ${call.redact(detail)}`);
+    }
+    return wire;
+  }
+
+  private reply(wire: LcWireResponse, call?: LcCall): LcHttpReply {
+    try {
+      return { status: 200, body: JSON.stringify(wire) };
+    } catch (err) {
+      const reason = call === undefined ? String(err) : call.redact(String(err));
+      this.logger.error(`${call?.eventType ?? 'reply'}: the response is not serialisable: ${reason}`);
+      return { status: 200, body: JSON.stringify(failure(`the response is not serialisable: ${reason}`, false)) };
+    }
+  }
+
+  private trace(direction: 'REQ' | 'REP', call: LcCall, text: string): void {
+    const safe = call.redact(text);
+    this.logger.log(`${direction} ${call.eventType} mid=${call.messageId ?? '-'} ${safe}`);
+  }
+}
+
+function defaultClientFactory(options: ResolvedLcOptions): LcClientFactory {
+  const { apiUrl, timeoutMs, maxAttempts } = options.limaCharlie;
+  return (oid, jwt, signal) => new LimaCharlieClient({ oid, jwt, signal, apiUrl, timeoutMs, maxAttempts });
+}

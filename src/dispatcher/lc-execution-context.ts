@@ -1,0 +1,19 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import { LC_CONTEXT_TYPE } from '../lc-service.constants.js';
+import type { LcRequest } from './lc-request.js';
+
+/**
+ * True when a guard, interceptor or pipe runs for an LC handler. Global HTTP enhancers also run
+ * there: use this to skip HTTP-only logic.
+ */
+export function isLcContext(host: ArgumentsHost): boolean {
+  return host.getType<string>() === LC_CONTEXT_TYPE;
+}
+
+/** The `LcRequest` of an LC handler's execution context (its arguments are `(lc, oid, request)`). */
+export function getLcRequest(host: ArgumentsHost): LcRequest {
+  if (!isLcContext(host)) {
+    throw new Error(`getLcRequest: this execution context is '${host.getType()}', not an LC handler`);
+  }
+  return host.getArgByIndex<LcRequest>(2);
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { LcConfigError } from '../lc-service.options.js';
+import type { LcHandlerArgs } from './lc-params.factory.js';
+
+export type LcInvoke = (...args: LcHandlerArgs) => Promise<unknown>;
+
+/** One discovered handler method, ready to call. */
+export interface LcHandlerEntry {
+  /** `Class.method`, for errors and logs. */
+  readonly name: string;
+  readonly etype: string;
+  readonly invoke: LcInvoke;
+  /** Called RI-style `(lc, oid, request)` and declares parameters: build the client eagerly. */
+  readonly wantsClientArg: boolean;
+}
+
+/**
+ * Etype → handler, and detection name → handler. Filled once at boot; lookups on the hot path
+ * are one or two Map reads.
+ */
+@Injectable()
+export class LcHandlerRegistry {
+  private readonly byEtype = new Map<string, LcHandlerEntry>();
+  private readonly byDetection = new Map<string, LcHandlerEntry>();
+
+  register(entry: LcHandlerEntry, detections: readonly string[] | undefined): void {
+    if (detections !== undefined && detections.length > 0) {
+      for (const name of detections) {
+        const other = this.byDetection.get(name);
+        if (other !== undefined) throw duplicate(`detection '${name}'`, other, entry);
+        this.byDetection.set(name, entry);
+      }
+      return;
+    }
+    const other = this.byEtype.get(entry.etype);
+    if (other !== undefined) throw duplicate(`etype '${entry.etype}'`, other, entry);
+    this.byEtype.set(entry.etype, entry);
+  }
+
+  /** Detections go to the handler of their name (`cat`) first, then to the catch-all. */
+  find(etype: string, data: Record<string, unknown>): LcHandlerEntry | undefined {
+    if (etype === 'detection' && this.byDetection.size > 0) {
+      const cat = data.cat;
+      const named = typeof cat === 'string' ? this.byDetection.get(cat) : undefined;
+      if (named !== undefined) return named;
+    }
+    return this.byEtype.get(etype);
+  }
+
+  /** Etypes with at least one handler. */
+  etypes(): string[] {
+    const etypes = new Set(this.byEtype.keys());
+    if (this.byDetection.size > 0) etypes.add('detection');
+    return [...etypes];
+  }
+
+  detectionNames(): string[] {
+    return [...this.byDetection.keys()];
+  }
+}
+
+function duplicate(what: string, first: LcHandlerEntry, second: LcHandlerEntry): LcConfigError {
+  const where =
+    first.name === second.name
+      ? `${first.name} is registered twice (is its class listed as a provider in two modules?)`
+      : `${first.name} and ${second.name} both handle it`;
+  return new LcConfigError(
+    `LcServiceModule: two handlers for ${what}: ${where}. Keep one handler per ${what.split(' ')[0]}.`,
+  );
+}

@@ -1,0 +1,105 @@
+import type { LimaCharlieClient } from '../limacharlie/index.js';
+import type { LcEnvelope } from '../protocol/envelope.js';
+import { isOrglessEtype } from '../protocol/etypes.js';
+import type { LcClientFactory } from '../lc-service.options.js';
+
+/** One LimaCharlie call as a handler sees it. */
+export interface LcRequest {
+  readonly eventType: string;
+  readonly messageId: string | undefined;
+  readonly oid: string | undefined;
+  /** `data.sid`, or `data.routing.sid` for detections. */
+  readonly sid: string | undefined;
+  readonly data: Record<string, unknown>;
+  /** When LimaCharlie stops waiting for the answer. */
+  readonly deadline: Date | undefined;
+  /** Aborts at the deadline. The LimaCharlie client passes it to every HTTP call it makes. */
+  readonly signal: AbortSignal;
+  readonly version: number;
+}
+
+const NEVER_ABORTS = new AbortController().signal;
+
+function stringAt(value: unknown, key: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const field = (value as Record<string, unknown>)[key];
+  return typeof field === 'string' ? field : undefined;
+}
+
+/**
+ * The state of one call. The signal and the client are built on first use, so a handler that
+ * needs neither costs no timer, controller or client. The JWT sits in a private field: it never
+ * shows in `JSON.stringify(request)` or `console.log(request)`.
+ */
+export class LcCall implements LcRequest {
+  readonly #jwt: string | undefined;
+  readonly #clientFactory: LcClientFactory;
+  #controller: AbortController | undefined;
+  #expired = false;
+  #client: LimaCharlieClient | null | undefined;
+
+  readonly eventType: string;
+  readonly messageId: string | undefined;
+  readonly oid: string | undefined;
+  readonly data: Record<string, unknown>;
+  readonly version: number;
+  /** Epoch milliseconds. */
+  readonly deadlineMs: number | undefined;
+
+  constructor(envelope: LcEnvelope, clientFactory: LcClientFactory) {
+    this.eventType = envelope.etype;
+    this.messageId = envelope.mid;
+    this.oid = envelope.oid;
+    this.data = envelope.data;
+    this.version = envelope.version;
+    this.deadlineMs = envelope.deadline === undefined ? undefined : envelope.deadline * 1000;
+    this.#jwt = envelope.jwt;
+    this.#clientFactory = clientFactory;
+  }
+
+  get sid(): string | undefined {
+    return stringAt(this.data, 'sid') ?? stringAt(this.data.routing, 'sid');
+  }
+
+  get deadline(): Date | undefined {
+    return this.deadlineMs === undefined ? undefined : new Date(this.deadlineMs);
+  }
+
+  get signal(): AbortSignal {
+    if (this.deadlineMs === undefined) return NEVER_ABORTS;
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#expired) this.#controller.abort(deadlineReason());
+    }
+    return this.#controller.signal;
+  }
+
+  /** The per-org client, or null when the call carries no org (health, once_per_*). */
+  get client(): LimaCharlieClient | null {
+    if (this.#client === undefined) {
+      this.#client =
+        this.oid !== undefined && this.#jwt !== undefined && !isOrglessEtype(this.eventType)
+          ? this.#clientFactory(this.oid, this.#jwt, this.signal)
+          : null;
+    }
+    return this.#client;
+  }
+
+  /** Called by the dispatcher when the deadline passes. */
+  expire(): void {
+    this.#expired = true;
+    this.#controller?.abort(deadlineReason());
+  }
+
+  /** Removes the JWT from text that might echo it (error messages, traces). */
+  redact(text: string): string {
+    const jwt = this.#jwt;
+    return jwt !== undefined && jwt !== '' && text.includes(jwt)
+      ? text.split(jwt).join('[REDACTED]')
+      : text;
+  }
+}
+
+function deadlineReason(): DOMException {
+  return new DOMException('the LimaCharlie call deadline has passed', 'TimeoutError');
+}

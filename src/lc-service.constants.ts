@@ -1,0 +1,14 @@
+/** What `ExecutionContext.getType()` returns inside guards, pipes and interceptors of LC handlers. */
+export const LC_CONTEXT_TYPE = 'lc';
+
+export const LC_HANDLER_METADATA = 'lc:handler';
+export const LC_RESOURCE_METADATA = 'lc:resource';
+
+/** Injection token of the resolved, validated module options. */
+export const LC_OPTIONS = Symbol('LC_OPTIONS');
+
+/**
+ * Nest's key for parameter decorator metadata (`ROUTE_ARGS_METADATA` in @nestjs/common, which does
+ * not export it from its public entry). ExternalContextCreator reads our parameters from it.
+ */
+export const ROUTE_ARGS_METADATA = '__routeArguments__';

@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { LcBootstrap } from './dispatcher/lc-bootstrap.js';
+import { LcContext } from './dispatcher/lc-context.js';
+import { LcDispatcher } from './dispatcher/lc-dispatcher.js';
+import { LcExplorer } from './dispatcher/lc-explorer.js';
+import { LcHandlerRegistry } from './dispatcher/lc-handler.registry.js';
+import { LcWebhookRoute } from './dispatcher/lc-webhook.route.js';
+import { LcHealth } from './health/lc-health.js';
+import { LC_OPTIONS } from './lc-service.constants.js';
+import { LC_MODULE_OPTIONS, LcServiceConfigurableModule } from './lc-service.module-definition.js';
+import { resolveLcOptions, type LcServiceModuleOptions } from './lc-service.options.js';
+import { LcService } from './service/lc.service.js';
+import { LcServiceState } from './service/lc-service.state.js';
+
+/**
+ * `LcServiceModule.forRoot({ serviceName, secret })` or `.forRootAsync({ imports, inject,
+ * useFactory })`; `isGlobal: true` makes `LcService` and `LcContext` injectable everywhere.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    {
+      provide: LC_OPTIONS,
+      useFactory: (options: LcServiceModuleOptions) => resolveLcOptions(options),
+      inject: [LC_MODULE_OPTIONS],
+    },
+    LcServiceState,
+    LcHandlerRegistry,
+    LcExplorer,
+    LcHealth,
+    LcDispatcher,
+    LcWebhookRoute,
+    LcBootstrap,
+    LcService,
+    LcContext,
+  ],
+  exports: [LcService, LcContext, LcDispatcher, LC_OPTIONS],
+})
+export class LcServiceModule extends LcServiceConfigurableModule {}

@@ -1,0 +1,157 @@
+import type { LimaCharlieClient } from './limacharlie/index.js';
+
+/** Builds the per-org client a handler gets. Receives the call's deadline signal. */
+export type LcClientFactory = (oid: string, jwt: string, signal: AbortSignal) => LimaCharlieClient;
+
+export interface LcLimaCharlieOptions {
+  /** REST API root; calls go to `<apiUrl>/v1/...`. Default `https://api.limacharlie.io`. */
+  apiUrl?: string;
+  /** Per-HTTP-call timeout. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** Attempts per call for 429, 504 and network errors. Default 3. */
+  maxAttempts?: number;
+  /** Replaces the built-in client (tests, proxies, a custom SDK). */
+  clientFactory?: LcClientFactory;
+}
+
+export interface LcServiceModuleOptions {
+  /** The service's name as registered in LimaCharlie. */
+  serviceName: string;
+  /** Shared secret(s) for `lc-svc-sig`; several during a rotation. */
+  secret?: string | string[];
+  /** Accept unsigned calls. Local development only: anyone can then call the service. */
+  allowUnsigned?: boolean;
+  /** The webhook route. Default `/`. */
+  path?: string;
+  /** Interactive services (tracked sensor tasking with callbacks). */
+  interactive?: boolean;
+  /** Log every request and reply (the JWT is redacted). */
+  traceComms?: boolean;
+  /** Largest accepted body in bytes. Default 50 MiB, like the RI. */
+  bodyLimit?: number;
+  /** Put the stack of a thrown error in `data.exception` of the reply. Off by default. */
+  exposeErrors?: boolean;
+  limaCharlie?: LcLimaCharlieOptions;
+  /** How long shutdown waits for calls and helper timers in flight. Default 10 000 ms. */
+  shutdownGraceMs?: number;
+}
+
+/** Options after defaults and checks; what the module's providers read. */
+export interface ResolvedLcOptions {
+  serviceName: string;
+  secrets: string[];
+  allowUnsigned: boolean;
+  path: string;
+  interactive: boolean;
+  traceComms: boolean;
+  bodyLimit: number;
+  exposeErrors: boolean;
+  limaCharlie: {
+    apiUrl: string;
+    timeoutMs: number;
+    maxAttempts: number;
+    clientFactory: LcClientFactory | undefined;
+  };
+  shutdownGraceMs: number;
+}
+
+export const DEFAULT_API_URL = 'https://api.limacharlie.io';
+export const DEFAULT_BODY_LIMIT = 50 * 1024 * 1024;
+
+/** A misconfiguration found at boot. The message names the option and the fix. */
+export class LcConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LcConfigError';
+  }
+}
+
+function fail(option: string, fix: string): never {
+  throw new LcConfigError(`LcServiceModule: option '${option}' ${fix}`);
+}
+
+function positiveInt(value: unknown, option: string, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    fail(option, `must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function flag(value: unknown, option: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') fail(option, `must be true or false, got ${String(value)}`);
+  return value;
+}
+
+function resolveSecrets(opts: LcServiceModuleOptions): string[] {
+  const { secret } = opts;
+  const secrets = secret === undefined ? [] : Array.isArray(secret) ? secret : [secret];
+  for (const s of secrets) {
+    if (typeof s !== 'string' || s === '') {
+      fail('secret', 'must be a non-empty string or a list of them (the shared secret set in LimaCharlie)');
+    }
+  }
+  if (secrets.length === 0 && opts.allowUnsigned !== true) {
+    fail(
+      'secret',
+      'is required: pass the shared secret LimaCharlie signs calls with, e.g. ' +
+        "secret: process.env.LC_SHARED_SECRET. For local development only, set 'allowUnsigned: true'.",
+    );
+  }
+  return secrets;
+}
+
+function resolveApiUrl(value: unknown): string {
+  if (value === undefined) return DEFAULT_API_URL;
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    fail('limaCharlie.apiUrl', `must be an http(s) URL such as ${DEFAULT_API_URL}, got ${String(value)}`);
+  }
+  return String(value).replace(/\/+$/, '');
+}
+
+/** Applies defaults and rejects anything that would misbehave at run time. */
+export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): ResolvedLcOptions {
+  if (typeof opts !== 'object' || opts === null) {
+    throw new LcConfigError(
+      "LcServiceModule: forRoot() needs an options object, e.g. forRoot({ serviceName: 'my-service', secret: process.env.LC_SHARED_SECRET })",
+    );
+  }
+  const { serviceName, path = '/' } = opts;
+  if (typeof serviceName !== 'string' || serviceName.trim() === '') {
+    fail('serviceName', "is required: the service's name as registered in LimaCharlie, e.g. 'hash-checker'");
+  }
+  if (/[\s/]/.test(serviceName)) {
+    fail('serviceName', `must not contain whitespace or '/', got ${JSON.stringify(serviceName)}`);
+  }
+  if (typeof path !== 'string' || !path.startsWith('/')) {
+    fail('path', `must be an absolute route path starting with '/', got ${String(path)}`);
+  }
+  const lc = opts.limaCharlie ?? {};
+  if (lc.clientFactory !== undefined && typeof lc.clientFactory !== 'function') {
+    fail('limaCharlie.clientFactory', 'must be a function (oid, jwt, signal) => LimaCharlieClient');
+  }
+  return {
+    serviceName,
+    secrets: resolveSecrets(opts),
+    allowUnsigned: flag(opts.allowUnsigned, 'allowUnsigned'),
+    path,
+    interactive: flag(opts.interactive, 'interactive'),
+    traceComms: flag(opts.traceComms, 'traceComms'),
+    bodyLimit: positiveInt(opts.bodyLimit, 'bodyLimit', DEFAULT_BODY_LIMIT),
+    exposeErrors: flag(opts.exposeErrors, 'exposeErrors'),
+    limaCharlie: {
+      apiUrl: resolveApiUrl(lc.apiUrl),
+      timeoutMs: positiveInt(lc.timeoutMs, 'limaCharlie.timeoutMs', 30_000),
+      maxAttempts: positiveInt(lc.maxAttempts, 'limaCharlie.maxAttempts', 3),
+      clientFactory: lc.clientFactory,
+    },
+    shutdownGraceMs: positiveInt(opts.shutdownGraceMs, 'shutdownGraceMs', 10_000, true),
+  };
+}

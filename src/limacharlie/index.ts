@@ -1,0 +1,43 @@
+export {
+  DEFAULT_API_URL,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_TIMEOUT_MS,
+  LimaCharlieClient,
+  type LimaCharlieClientOptions,
+} from './client.js';
+export { LcApiError, LcAuthError, type LcApiErrorDetails, type LcApiErrorKind } from './errors.js';
+export { effectivePermissions } from './identity.js';
+export { OrgApi } from './org.js';
+export { OutputsApi } from './outputs.js';
+export { DEFAULT_BACKOFF, type BackoffOptions } from './retry.js';
+export { RulesApi } from './rules.js';
+export { parseRuleSet, type RuleSetInput } from './rules-sync.js';
+export { Sensor, SensorTags, SensorsApi } from './sensors.js';
+export { SensorPlatform } from './types.js';
+export type {
+  ApiCallEvent,
+  DrNamespace,
+  DrRule,
+  DrRuleContent,
+  DrRuleDefinition,
+  DrRuleDeleteOptions,
+  DrRuleSet,
+  DrRuleSetOptions,
+  DrRuleWriteResult,
+  FormParams,
+  FormScalar,
+  FormValue,
+  HttpMethod,
+  JsonObject,
+  JsonValue,
+  OrgInfo,
+  OutputConfig,
+  RuleSyncOptions,
+  RuleSyncResult,
+  SensorDetails,
+  SensorInfo,
+  SensorListFilters,
+  TagAddOptions,
+  TaskOptions,
+  WhoAmI,
+} from './types.js';

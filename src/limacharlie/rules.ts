@@ -1,0 +1,76 @@
+import type { LcTransport } from './http.js';
+import { effectivePermissions, fetchWhoAmI } from './identity.js';
+import { expectRecord } from './response.js';
+import { parseRuleSet, syncRules, type RuleSetInput } from './rules-sync.js';
+import type {
+  DrNamespace,
+  DrRule,
+  DrRuleContent,
+  DrRuleDeleteOptions,
+  DrRuleSetOptions,
+  DrRuleWriteResult,
+  RuleSyncOptions,
+  RuleSyncResult,
+} from './types.js';
+
+/** D&R rules through the legacy `rules/{oid}` endpoint that lc-service and `Sync.pushRules` use. */
+export class RulesApi {
+  private readonly path: string;
+
+  constructor(
+    private readonly transport: LcTransport,
+    private readonly oid: string,
+  ) {
+    this.path = `rules/${oid}`;
+  }
+
+  /** Rules of one namespace keyed by name; the API defaults to `general`. */
+  async list(namespace?: DrNamespace): Promise<Record<string, DrRule>> {
+    const body = await this.transport.call('rules.list', 'GET', this.path, { namespace });
+    return expectRecord(body, 'GET', this.path) as Record<string, DrRule>;
+  }
+
+  /** Wire names are `detection`/`response` (JSON strings), not `detect`/`respond`. */
+  async set(
+    name: string,
+    rule: DrRuleContent,
+    options: DrRuleSetOptions = {},
+  ): Promise<DrRuleWriteResult> {
+    const { ttl } = options;
+    if (ttl !== undefined && !(Number.isInteger(ttl) && ttl > 0)) {
+      throw new TypeError('rule ttl must be a positive integer number of seconds');
+    }
+    const body = await this.transport.call('rules.set', 'POST', this.path, {
+      name,
+      is_replace: options.replace ?? false,
+      detection: JSON.stringify(rule.detect),
+      response: JSON.stringify(rule.respond),
+      is_enabled: options.enabled ?? true,
+      expire_on: ttl === undefined ? undefined : Math.floor(Date.now() / 1000) + ttl,
+      namespace: options.namespace,
+    });
+    return expectRecord(body, 'POST', this.path) as DrRuleWriteResult;
+  }
+
+  /** Deleting a missing rule fails with an error whose `code` contains `RECORD_NOT_FOUND`. */
+  async delete(name: string, options: DrRuleDeleteOptions = {}): Promise<void> {
+    await this.transport.call('rules.delete', 'DELETE', this.path, {
+      name,
+      namespace: options.namespace,
+    });
+  }
+
+  /**
+   * Make the org's rules match `rules` with py `Sync.pushRules` semantics (reference §3): probe
+   * the listable namespaces with one `GET who`, skip rules whose canonical detect/respond and
+   * namespace already match, move a rule by deleting it from its old namespace first, and with
+   * `force` delete rules absent from the set except `__*` ones. The first API error aborts the
+   * sync; writes already made stay. `rules` is a `{name: {detect, respond, namespace?}}` map,
+   * the same wrapped as `{rules: {...}}`, or YAML text of either; it is validated before any call.
+   */
+  async sync(rules: RuleSetInput, options: RuleSyncOptions = {}): Promise<RuleSyncResult> {
+    const desired = parseRuleSet(rules);
+    const who = await fetchWhoAmI(this.transport);
+    return syncRules(this, effectivePermissions(who, this.oid), desired, options);
+  }
+}

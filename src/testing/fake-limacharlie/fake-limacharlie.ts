@@ -1,0 +1,326 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { FaultQueue, faultHeaders } from './faults.js';
+import {
+  FakeHttpError,
+  errorReply,
+  isForm,
+  many,
+  one,
+  parseParams,
+  readBody,
+  send,
+} from './http-io.js';
+import type { FakeRoute, RouteContext } from './route.js';
+import { orgRoutes } from './routes-org.js';
+import { outputRoutes } from './routes-outputs.js';
+import { ruleRoutes } from './routes-rules.js';
+import { sensorListRoutes, sensorRoutes } from './routes-sensors.js';
+import { FakeStore, type FakeToken } from './state.js';
+import type {
+  AddOrgOptions,
+  AddSensorOptions,
+  FakeCall,
+  FakeFault,
+  FakeLastPageToken,
+  FakeMatch,
+  FakeOrgCredentials,
+  FakeParams,
+  FakeRule,
+  FakeSensor,
+  FakeTask,
+  PutRuleOptions,
+} from './types.js';
+
+export interface FakeLimaCharlieOptions {
+  /** How the last sensor page ends the pagination (default: the token is omitted). */
+  lastPageToken?: FakeLastPageToken;
+}
+
+/** Fixed prefixes first; the `{sid}` catch-all last, as the real router orders them. */
+const ROUTES: readonly FakeRoute[] = [
+  ...orgRoutes,
+  ...sensorListRoutes,
+  ...ruleRoutes,
+  ...outputRoutes,
+  ...sensorRoutes,
+];
+
+/**
+ * An in-memory LimaCharlie REST API on a real loopback HTTP server, for tests of the client and
+ * of services built with it. Give `fake.url` to the client as `apiUrl`.
+ */
+export class FakeLimaCharlie {
+  /** Every request received, in order, faulted and rejected ones included. */
+  readonly calls: FakeCall[] = [];
+  /** Every task accepted by `POST /v1/{sid}`. */
+  readonly tasks: FakeTask[] = [];
+  /** How the last sensor page ends the pagination; restored by `reset()`. */
+  lastPageToken: FakeLastPageToken;
+
+  private readonly store = new FakeStore();
+  private readonly faults = new FaultQueue<FakeFault>();
+  private readonly hangs = new FaultQueue<FakeMatch>();
+  private readonly drops = new FaultQueue<FakeMatch>();
+  private readonly hung = new Set<ServerResponse>();
+  private taskHooks: ((task: FakeTask) => void)[] = [];
+  private server: Server | undefined;
+  private baseUrl: string | undefined;
+
+  constructor(private readonly options: FakeLimaCharlieOptions = {}) {
+    this.lastPageToken = options.lastPageToken ?? 'omit';
+  }
+
+  async start(): Promise<void> {
+    if (this.server) throw new Error('fake LimaCharlie is already started');
+    const server = createServer((req, res) => {
+      void this.handle(req, res);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  /** The `apiUrl` to give the client (no `/v1`). */
+  get url(): string {
+    if (!this.baseUrl) throw new Error('fake LimaCharlie is not started');
+    return this.baseUrl;
+  }
+
+  /** Closes every socket, hanging requests and idle keep-alive connections included. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.baseUrl = undefined;
+    this.releaseHung();
+    await new Promise<void>((resolve, reject) => {
+      server.close((err) => (err ? reject(err) : resolve()));
+      server.closeAllConnections();
+    });
+  }
+
+  /** Creates an org and a token for it; the token holds every permission unless `perms` says. */
+  addOrg(options: AddOrgOptions = {}): FakeOrgCredentials {
+    return this.store.addOrg(options);
+  }
+
+  /** Another token for an existing org, e.g. with fewer permissions. */
+  issueToken(oid: string, options: { perms?: readonly string[] } = {}): string {
+    return this.store.issueToken(oid, options.perms);
+  }
+
+  /** Further calls with this token get 401 "token expired". */
+  expireToken(jwt: string): void {
+    this.store.setTokenState(jwt, 'expired');
+  }
+
+  /** Further calls with this token get 401 "invalid token". */
+  revokeToken(jwt: string): void {
+    this.store.setTokenState(jwt, 'revoked');
+  }
+
+  /** Adds a sensor and returns its live state (mutate `online` to take it offline). */
+  addSensor(oid: string, options: AddSensorOptions): FakeSensor {
+    return this.store.addSensor(oid, options);
+  }
+
+  getSensor(sid: string): FakeSensor | undefined {
+    return this.store.sensors.get(sid);
+  }
+
+  /** The sensor's tags whose TTL has not run out. */
+  sensorTags(sid: string): string[] {
+    const sensor = this.store.sensors.get(sid);
+    if (!sensor) throw new Error(`fake LimaCharlie: unknown sensor ${sid}`);
+    return [...this.store.liveTags(sensor).keys()];
+  }
+
+  /** Seeds a rule directly (e.g. a `__`-prefixed one that sync must spare). */
+  putRule(oid: string, name: string, options: PutRuleOptions): FakeRule {
+    return this.store.putRule(oid, name, options);
+  }
+
+  getRules(oid: string, namespace = 'general'): Record<string, FakeRule> {
+    return Object.fromEntries(this.store.namespaceRules(oid, namespace));
+  }
+
+  getOutputs(oid: string): Record<string, Record<string, unknown>> {
+    return Object.fromEntries(this.store.org(oid).outputs);
+  }
+
+  /** The next `count` matching calls answer with this status (before auth, like a gateway). */
+  failNext(fault: FakeFault): void {
+    this.faults.add(fault);
+  }
+
+  /** The next `count` matching calls never get an answer, until the client gives up or `stop()`. */
+  hangNext(match: FakeMatch): void {
+    this.hangs.add(match);
+  }
+
+  /** The next `count` matching calls have their connection destroyed unanswered (a network error). */
+  dropNext(match: FakeMatch): void {
+    this.drops.add(match);
+  }
+
+  /**
+   * Runs `hook` for each accepted task, before the task POST is answered. A hook that throws
+   * makes that POST answer 500 with the hook's message, so test mistakes surface.
+   */
+  onTask(hook: (task: FakeTask) => void): () => void {
+    this.taskHooks.push(hook);
+    return () => {
+      this.taskHooks = this.taskHooks.filter((h) => h !== hook);
+    };
+  }
+
+  /** Forgets everything: orgs, tokens, sensors, calls, tasks, queued faults, hooks. */
+  reset(): void {
+    this.store.clear();
+    this.calls.length = 0;
+    this.tasks.length = 0;
+    this.faults.clear();
+    this.hangs.clear();
+    this.drops.clear();
+    this.releaseHung();
+    this.taskHooks = [];
+    this.lastPageToken = this.options.lastPageToken ?? 'omit';
+  }
+
+  private releaseHung(): void {
+    for (const res of this.hung) res.socket?.destroy();
+    this.hung.clear();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://fake.invalid');
+      const method = (req.method ?? 'GET').toUpperCase();
+      const body = await readBody(req);
+      const query = parseParams(url.search);
+      const form = isForm(req) ? parseParams(body) : {};
+      this.calls.push({
+        method,
+        path: url.pathname,
+        query,
+        form,
+        body,
+        headers: req.headers,
+        timestamp: Date.now(),
+      });
+
+      if (this.drops.take(method, url.pathname)) {
+        req.socket.destroy();
+        return;
+      }
+      if (this.hangs.take(method, url.pathname)) {
+        this.hung.add(res);
+        res.on('close', () => this.hung.delete(res));
+        return;
+      }
+      const fault = this.faults.take(method, url.pathname);
+      if (fault) {
+        send(
+          res,
+          fault.status,
+          fault.body ?? { error: `injected HTTP ${fault.status}` },
+          faultHeaders(fault),
+        );
+        return;
+      }
+      send(res, 200, this.dispatch(method, url.pathname, query, form, req.headers.authorization));
+    } catch (err) {
+      if (res.headersSent) return;
+      if (err instanceof FakeHttpError) send(res, err.status, err.body);
+      else send(res, 500, { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private dispatch(
+    method: string,
+    pathname: string,
+    query: FakeParams,
+    form: FakeParams,
+    authorization: string | undefined,
+  ): unknown {
+    const relative = pathname.startsWith('/v1/') ? pathname.slice('/v1/'.length) : undefined;
+    let route: FakeRoute | undefined;
+    let match: RegExpExecArray | null = null;
+    if (relative !== undefined) {
+      for (const candidate of ROUTES) {
+        if (candidate.method !== method) continue;
+        match = candidate.pattern.exec(relative);
+        if (match) {
+          route = candidate;
+          break;
+        }
+      }
+    }
+    if (!route || !match) throw errorReply(404, `unknown endpoint: ${method} ${pathname}`);
+    return route.handle(
+      this.context(this.authenticate(authorization), match.slice(1), query, form),
+    );
+  }
+
+  private authenticate(authorization: string | undefined): FakeToken {
+    const header = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!header) throw errorReply(401, 'unauthorized: missing or malformed Authorization header');
+    const token = this.store.tokens.get(header[1]);
+    if (!token || token.state === 'revoked') throw errorReply(401, 'unauthorized: invalid token');
+    if (token.state === 'expired') throw errorReply(401, 'unauthorized: token expired');
+    return token;
+  }
+
+  private context(
+    token: FakeToken,
+    match: string[],
+    query: FakeParams,
+    form: FakeParams,
+  ): RouteContext {
+    const store = this.store;
+    const lookup = (key: string): FakeParams => (key in form ? form : query);
+    return {
+      store,
+      match,
+      token,
+      form,
+      lastPageToken: this.lastPageToken,
+      param: (key) => one(lookup(key), key),
+      params: (key) => many(lookup(key), key),
+      require: (permission) => {
+        if (!token.perms.has(permission)) {
+          throw errorReply(401, `unauthorized: missing permission ${permission}`);
+        }
+      },
+      org: (oid) => {
+        if (oid !== token.oid)
+          throw errorReply(401, `unauthorized: token not valid for org ${oid}`);
+        return store.org(oid);
+      },
+      sensor: (sid) => {
+        const sensor = store.sensors.get(sid);
+        if (!sensor || sensor.oid !== token.oid) throw errorReply(404, 'sensor not found');
+        return sensor;
+      },
+      recordTask: (task) => {
+        this.tasks.push(task);
+        for (const hook of this.taskHooks) {
+          try {
+            hook(task);
+          } catch (err) {
+            const reason = err instanceof Error ? err.message : String(err);
+            throw errorReply(500, `onTask hook failed: ${reason}`);
+          }
+        }
+      },
+    };
+  }
+}

@@ -1,0 +1,168 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
+import type {
+  AddOrgOptions,
+  AddSensorOptions,
+  FakeRule,
+  FakeSensor,
+  PutRuleOptions,
+} from './types.js';
+
+export const FAKE_NAMESPACES = ['general', 'managed', 'replicant'] as const;
+
+/** Every permission some fake endpoint checks: the default grant of `addOrg`. */
+export const FAKE_ALL_PERMISSIONS: readonly string[] = [
+  'org.get',
+  'sensor.list',
+  'sensor.get',
+  'sensor.task',
+  'sensor.tag',
+  ...FAKE_NAMESPACES.flatMap((ns) =>
+    ['list', 'set', 'del'].map((op) => (ns === 'general' ? `dr.${op}` : `dr.${op}.${ns}`)),
+  ),
+  'output.list',
+  'output.set',
+  'output.del',
+];
+
+export interface FakeToken {
+  oid: string;
+  perms: Set<string>;
+  ident: string;
+  state: 'valid' | 'expired' | 'revoked';
+}
+
+export interface FakeOrg {
+  oid: string;
+  name: string;
+  rules: Map<string, Map<string, FakeRule>>;
+  outputs: Map<string, Record<string, unknown>>;
+}
+
+/** All in-memory state of the fake; the HTTP layer and the test-facing API both work on it. */
+export class FakeStore {
+  readonly orgs = new Map<string, FakeOrg>();
+  readonly tokens = new Map<string, FakeToken>();
+  readonly sensors = new Map<string, FakeSensor>();
+
+  addOrg(options: AddOrgOptions): { oid: string; jwt: string } {
+    const oid = options.oid ?? randomUUID();
+    if (this.orgs.has(oid)) throw new Error(`fake LimaCharlie: org ${oid} already exists`);
+    this.orgs.set(oid, {
+      oid,
+      name: options.name ?? `fake-org-${oid.slice(0, 8)}`,
+      rules: new Map(FAKE_NAMESPACES.map((ns) => [ns, new Map()])),
+      outputs: new Map(),
+    });
+    return { oid, jwt: this.issueToken(oid, options.perms) };
+  }
+
+  issueToken(oid: string, perms: readonly string[] = FAKE_ALL_PERMISSIONS): string {
+    this.org(oid);
+    // Shaped like a JWT so header handling matches reality; nothing verifies its contents.
+    const jwt = `eyJmYWtlIjp0cnVlfQ.${randomBytes(18).toString('base64url')}.${randomBytes(18).toString('base64url')}`;
+    this.tokens.set(jwt, {
+      oid,
+      perms: new Set(perms),
+      ident: `fake-service-${this.tokens.size + 1}`,
+      state: 'valid',
+    });
+    return jwt;
+  }
+
+  setTokenState(jwt: string, state: FakeToken['state']): void {
+    const token = this.tokens.get(jwt);
+    if (!token) throw new Error('fake LimaCharlie: unknown token');
+    token.state = state;
+  }
+
+  org(oid: string): FakeOrg {
+    const org = this.orgs.get(oid);
+    if (!org) throw new Error(`fake LimaCharlie: unknown org ${oid}`);
+    return org;
+  }
+
+  addSensor(oid: string, options: AddSensorOptions): FakeSensor {
+    this.org(oid);
+    const sid = options.sid ?? randomUUID();
+    if (this.sensors.has(sid)) throw new Error(`fake LimaCharlie: sensor ${sid} already exists`);
+    const now = Date.now();
+    const sensor: FakeSensor = {
+      sid,
+      oid,
+      iid: randomUUID(),
+      hostname: options.hostname,
+      plat: options.plat ?? 0x20000000,
+      arch: options.arch ?? 2,
+      online: options.online ?? true,
+      isolated: false,
+      intIp: options.intIp ?? '10.0.0.1',
+      extIp: options.extIp ?? '203.0.113.1',
+      enrolledAt: now,
+      tags: new Map((options.tags ?? []).map((tag) => [tag, { addedBy: 'fake', addedAt: now }])),
+    };
+    this.sensors.set(sid, sensor);
+    return sensor;
+  }
+
+  /** Tags whose TTL ran out are dropped on read, as LimaCharlie drops them in the background. */
+  liveTags(sensor: FakeSensor): FakeSensor['tags'] {
+    const now = Date.now();
+    for (const [tag, info] of sensor.tags) {
+      if (info.expiresAt !== undefined && info.expiresAt <= now) sensor.tags.delete(tag);
+    }
+    return sensor.tags;
+  }
+
+  sensorsOf(oid: string): FakeSensor[] {
+    return [...this.sensors.values()].filter((s) => s.oid === oid);
+  }
+
+  namespaceRules(oid: string, namespace: string): Map<string, FakeRule> {
+    const rules = this.org(oid).rules.get(namespace);
+    if (!rules) throw new Error(`fake LimaCharlie: unknown namespace ${namespace}`);
+    const nowSeconds = Date.now() / 1000;
+    for (const [name, rule] of rules) {
+      if (rule.expire_on !== undefined && rule.expire_on <= nowSeconds) rules.delete(name);
+    }
+    return rules;
+  }
+
+  putRule(oid: string, name: string, options: PutRuleOptions & { expireOn?: number }): FakeRule {
+    const namespace = options.namespace ?? 'general';
+    const rule: FakeRule = {
+      name,
+      namespace,
+      detect: structuredClone(options.detect),
+      respond: structuredClone(options.respond),
+      is_enabled: options.enabled ?? true,
+      ...(options.expireOn === undefined ? {} : { expire_on: options.expireOn }),
+    };
+    this.namespaceRules(oid, namespace).set(name, rule);
+    return rule;
+  }
+
+  clear(): void {
+    this.orgs.clear();
+    this.tokens.clear();
+    this.sensors.clear();
+  }
+}
+
+export function sensorInfo(sensor: FakeSensor): Record<string, unknown> {
+  return {
+    sid: sensor.sid,
+    oid: sensor.oid,
+    iid: sensor.iid,
+    plat: sensor.plat,
+    arch: sensor.arch,
+    hostname: sensor.hostname,
+    int_ip: sensor.intIp,
+    ext_ip: sensor.extIp,
+    enroll: new Date(sensor.enrolledAt).toISOString(),
+    alive: new Date().toISOString(),
+    isolated: sensor.isolated,
+    should_isolate: sensor.isolated,
+    kernel: true,
+  };
+}

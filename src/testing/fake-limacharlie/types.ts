@@ -1,0 +1,114 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Decoded query or form parameters; a repeated key becomes an array. */
+export type FakeParams = Record<string, string | string[]>;
+
+/** One request as the fake received it, faulted and rejected ones included. */
+export interface FakeCall {
+  method: string;
+  /** Full pathname, e.g. `/v1/rules/<oid>`. */
+  path: string;
+  query: FakeParams;
+  form: FakeParams;
+  /** The raw request body (form bodies as sent on the wire). */
+  body: string;
+  headers: IncomingHttpHeaders;
+  timestamp: number;
+}
+
+export interface FakeTask {
+  oid: string;
+  sid: string;
+  tasks: string[];
+  investigationId?: string;
+  timestamp: number;
+}
+
+export interface FakeTag {
+  addedBy: string;
+  addedAt: number;
+  /** Epoch ms after which the tag is gone; permanent when absent. */
+  expiresAt?: number;
+}
+
+/** Live state of one sensor: tests may flip `online` or read `isolated` and `tags` directly. */
+export interface FakeSensor {
+  sid: string;
+  oid: string;
+  iid: string;
+  hostname: string;
+  plat: number;
+  arch: number;
+  online: boolean;
+  isolated: boolean;
+  intIp: string;
+  extIp: string;
+  enrolledAt: number;
+  tags: Map<string, FakeTag>;
+}
+
+export interface AddSensorOptions {
+  sid?: string;
+  hostname: string;
+  /** Default true. */
+  online?: boolean;
+  /** Default linux (0x20000000). */
+  plat?: number;
+  /** Default 2 (x64). */
+  arch?: number;
+  tags?: string[];
+  intIp?: string;
+  extIp?: string;
+}
+
+export interface AddOrgOptions {
+  oid?: string;
+  name?: string;
+  /** Permissions of the returned token; default every permission the fake checks. */
+  perms?: readonly string[];
+}
+
+export interface FakeOrgCredentials {
+  oid: string;
+  jwt: string;
+}
+
+/** A rule as `GET rules/{oid}` returns it. */
+export interface FakeRule {
+  name: string;
+  namespace: string;
+  detect: unknown;
+  respond: unknown;
+  is_enabled: boolean;
+  /** Epoch seconds, as the client sends it. */
+  expire_on?: number;
+}
+
+export interface PutRuleOptions {
+  detect: unknown;
+  respond: unknown;
+  namespace?: string;
+  enabled?: boolean;
+}
+
+/**
+ * Which calls a fault applies to. A string path without a leading `/` is relative to `/v1/`
+ * (`'who'`, `` `rules/${oid}` ``) and must match exactly; a RegExp is tested on the full pathname.
+ */
+export interface FakeMatch {
+  method?: string;
+  path: string | RegExp;
+  /** How many matching calls it affects (default 1). */
+  count?: number;
+}
+
+export interface FakeFault extends FakeMatch {
+  status: number;
+  /** Sent as the `Retry-After` header: seconds, or an HTTP date string. */
+  retryAfter?: number | string;
+  /** An object is sent as JSON, a string as-is (to test non-JSON bodies). Default `{error}`. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type FakeLastPageToken = 'omit' | 'null' | 'empty';
