@@ -21,7 +21,12 @@ export { LcContext } from './dispatcher/lc-context.js';
 export { LcDispatcher } from './dispatcher/lc-dispatcher.js';
 export type { LcHttpReply } from './dispatcher/lc-http-reply.js';
 export { LcService } from './service/lc.service.js';
-export { LcTimeoutError, type ParallelExecOptions, type ParallelExResult, type ParallelFn } from './service/parallel.js';
+export {
+  LcTimeoutError,
+  type ParallelExecOptions,
+  type ParallelExResult,
+  type ParallelFn,
+} from './service/parallel.js';
 export type { LcTimerHandle } from './service/timers.js';
 export type { LcHealthMtd } from './health/lc-health.js';
 export { LcError } from './protocol/lc-error.js';

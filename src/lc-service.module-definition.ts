@@ -9,5 +9,8 @@ export const {
 } = new ConfigurableModuleBuilder<LcServiceModuleOptions>({ moduleName: 'LcService' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createLcServiceOptions')
-  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .setExtras({ isGlobal: false }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+  }))
   .build();

@@ -73,7 +73,10 @@ function fail(option: string, fix: string): never {
 function positiveInt(value: unknown, option: string, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    fail(option, `must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(value)}`);
+    fail(
+      option,
+      `must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -89,7 +92,10 @@ function resolveSecrets(opts: LcServiceModuleOptions): string[] {
   const secrets = secret === undefined ? [] : Array.isArray(secret) ? secret : [secret];
   for (const s of secrets) {
     if (typeof s !== 'string' || s === '') {
-      fail('secret', 'must be a non-empty string or a list of them (the shared secret set in LimaCharlie)');
+      fail(
+        'secret',
+        'must be a non-empty string or a list of them (the shared secret set in LimaCharlie)',
+      );
     }
   }
   if (secrets.length === 0 && opts.allowUnsigned !== true) {
@@ -111,7 +117,10 @@ function resolveApiUrl(value: unknown): string {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    fail('limaCharlie.apiUrl', `must be an http(s) URL such as ${DEFAULT_API_URL}, got ${String(value)}`);
+    fail(
+      'limaCharlie.apiUrl',
+      `must be an http(s) URL such as ${DEFAULT_API_URL}, got ${String(value)}`,
+    );
   }
   return String(value).replace(/\/+$/, '');
 }
@@ -125,7 +134,10 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
   }
   const { serviceName, path = '/' } = opts;
   if (typeof serviceName !== 'string' || serviceName.trim() === '') {
-    fail('serviceName', "is required: the service's name as registered in LimaCharlie, e.g. 'hash-checker'");
+    fail(
+      'serviceName',
+      "is required: the service's name as registered in LimaCharlie, e.g. 'hash-checker'",
+    );
   }
   if (/[\s/]/.test(serviceName)) {
     fail('serviceName', `must not contain whitespace or '/', got ${JSON.stringify(serviceName)}`);

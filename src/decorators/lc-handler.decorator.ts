@@ -33,8 +33,15 @@ export function addHandlerMeta(meta: LcHandlerMeta): MethodDecorator {
  */
 export function LcHandler(etype: 'detection', options?: LcDetectionHandlerOptions): MethodDecorator;
 export function LcHandler(etype: LcHandlerEtype): MethodDecorator;
-export function LcHandler(etype: LcHandlerEtype, options: LcDetectionHandlerOptions = {}): MethodDecorator {
-  return addHandlerMeta({ etype, detections: options.detections, decorator: `@LcHandler('${etype}')` });
+export function LcHandler(
+  etype: LcHandlerEtype,
+  options: LcDetectionHandlerOptions = {},
+): MethodDecorator {
+  return addHandlerMeta({
+    etype,
+    detections: options.detections,
+    decorator: `@LcHandler('${etype}')`,
+  });
 }
 
 /**

@@ -58,17 +58,28 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
     for (const { instance, className, methodName, resource } of this.resourceMethods) {
       const where = `${className}.${methodName}`;
       const { name, category } = resource!;
-      if (typeof name !== 'string' || name === '' || typeof category !== 'string' || category === '') {
-        throw new LcConfigError(`LcServiceModule: @LcResource on ${where} needs a non-empty 'name' and 'category'.`);
+      if (
+        typeof name !== 'string' ||
+        name === '' ||
+        typeof category !== 'string' ||
+        category === ''
+      ) {
+        throw new LcConfigError(
+          `LcServiceModule: @LcResource on ${where} needs a non-empty 'name' and 'category'.`,
+        );
       }
       if (this.state.resources.has(name)) {
-        throw new LcConfigError(`LcServiceModule: resource '${name}' is published twice (again by ${where}). Resource names must be unique.`);
+        throw new LcConfigError(
+          `LcServiceModule: resource '${name}' is published twice (again by ${where}). Resource names must be unique.`,
+        );
       }
       let content: unknown;
       try {
         content = await (instance as Record<string, () => unknown>)[methodName]();
       } catch (err) {
-        throw new LcConfigError(`LcServiceModule: @LcResource ${where} threw at bootstrap: ${(err as Error).message}`);
+        throw new LcConfigError(
+          `LcServiceModule: @LcResource ${where} threw at bootstrap: ${(err as Error).message}`,
+        );
       }
       if (content === null || (typeof content !== 'string' && typeof content !== 'object')) {
         throw new LcConfigError(
@@ -92,18 +103,31 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
       );
     }
     if (!isHandlerEtype(meta.etype)) {
-      throw new LcConfigError(`LcServiceModule: ${where}: unknown etype '${meta.etype}'. Check the spelling against the LcHandlerEtype type.`);
+      throw new LcConfigError(
+        `LcServiceModule: ${where}: unknown etype '${meta.etype}'. Check the spelling against the LcHandlerEtype type.`,
+      );
     }
     const { detections } = meta;
     if (detections !== undefined) {
       if (meta.etype !== 'detection') {
-        throw new LcConfigError(`LcServiceModule: ${where}: the 'detections' option only applies to @LcHandler('detection').`);
+        throw new LcConfigError(
+          `LcServiceModule: ${where}: the 'detections' option only applies to @LcHandler('detection').`,
+        );
       }
-      if (!Array.isArray(detections) || detections.length === 0 || !detections.every((d) => typeof d === 'string' && d !== '')) {
-        throw new LcConfigError(`LcServiceModule: ${where}: 'detections' must be a non-empty list of detection names.`);
+      if (
+        !Array.isArray(detections) ||
+        detections.length === 0 ||
+        !detections.every((d) => typeof d === 'string' && d !== '')
+      ) {
+        throw new LcConfigError(
+          `LcServiceModule: ${where}: 'detections' must be a non-empty list of detection names.`,
+        );
       }
     }
-    const proto = Object.getPrototypeOf(instance) as Record<string, (...args: unknown[]) => unknown>;
+    const proto = Object.getPrototypeOf(instance) as Record<
+      string,
+      (...args: unknown[]) => unknown
+    >;
     const callback = proto[methodName];
     const invoke = this.contextCreator.create(
       instance as Record<string, unknown>,
@@ -116,9 +140,15 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
       INVOKER_OPTIONS,
       LC_CONTEXT_TYPE,
     ) as unknown as LcInvoke;
-    const declaresParams = Reflect.getMetadata(ROUTE_ARGS_METADATA, instance.constructor, methodName) !== undefined;
+    const declaresParams =
+      Reflect.getMetadata(ROUTE_ARGS_METADATA, instance.constructor, methodName) !== undefined;
     this.registry.register(
-      { name: `${className}.${methodName}`, etype: meta.etype, invoke, wantsClientArg: !declaresParams && callback.length > 0 },
+      {
+        name: `${className}.${methodName}`,
+        etype: meta.etype,
+        invoke,
+        wantsClientArg: !declaresParams && callback.length > 0,
+      },
       detections,
     );
   }

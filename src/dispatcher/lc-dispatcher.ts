@@ -2,7 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LimaCharlieClient } from '../limacharlie/index.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
 import type { LcClientFactory, ResolvedLcOptions } from '../lc-service.options.js';
-import { LcEnvelopeError, parseEnvelope, PROTOCOL_VERSION, type LcEnvelope } from '../protocol/envelope.js';
+import {
+  LcEnvelopeError,
+  parseEnvelope,
+  PROTOCOL_VERSION,
+  type LcEnvelope,
+} from '../protocol/envelope.js';
 import { validateRequestParams } from '../protocol/request-params.js';
 import { answerGetResource } from '../protocol/resources.js';
 import {
@@ -46,8 +51,7 @@ export class LcDispatcher {
     private readonly state: LcServiceState,
     private readonly health: LcHealth,
   ) {
-    this.verifier =
-      options.secrets.length > 0 ? new SignatureVerifier(options.secrets) : undefined;
+    this.verifier = options.secrets.length > 0 ? new SignatureVerifier(options.secrets) : undefined;
     this.clientFactory = options.limaCharlie.clientFactory ?? defaultClientFactory(options);
   }
 
@@ -85,7 +89,8 @@ export class LcDispatcher {
   }
 
   private async answer(envelope: LcEnvelope, call: LcCall): Promise<LcHttpReply> {
-    if (envelope.version > PROTOCOL_VERSION) return this.reply(failure(UNSUPPORTED_VERSION, false, true));
+    if (envelope.version > PROTOCOL_VERSION)
+      return this.reply(failure(UNSUPPORTED_VERSION, false, true));
     if (call.deadlineMs !== undefined && call.deadlineMs <= Date.now()) {
       return this.reply(failure(DEADLINE_EXCEEDED, false));
     }
@@ -129,7 +134,9 @@ export class LcDispatcher {
           () => this.inFlight--,
           (err: unknown) => {
             this.inFlight--;
-            this.logger.warn(`${call.eventType} failed after its deadline: ${call.redact(String(err))}`);
+            this.logger.warn(
+              `${call.eventType} failed after its deadline: ${call.redact(String(err))}`,
+            );
           },
         );
         call.expire();
@@ -170,8 +177,13 @@ export class LcDispatcher {
       return { status: 200, body: JSON.stringify(wire) };
     } catch (err) {
       const reason = call === undefined ? String(err) : call.redact(String(err));
-      this.logger.error(`${call?.eventType ?? 'reply'}: the response is not serialisable: ${reason}`);
-      return { status: 200, body: JSON.stringify(failure(`the response is not serialisable: ${reason}`, false)) };
+      this.logger.error(
+        `${call?.eventType ?? 'reply'}: the response is not serialisable: ${reason}`,
+      );
+      return {
+        status: 200,
+        body: JSON.stringify(failure(`the response is not serialisable: ${reason}`, false)),
+      };
     }
   }
 
@@ -183,5 +195,6 @@ export class LcDispatcher {
 
 function defaultClientFactory(options: ResolvedLcOptions): LcClientFactory {
   const { apiUrl, timeoutMs, maxAttempts } = options.limaCharlie;
-  return (oid, jwt, signal) => new LimaCharlieClient({ oid, jwt, signal, apiUrl, timeoutMs, maxAttempts });
+  return (oid, jwt, signal) =>
+    new LimaCharlieClient({ oid, jwt, signal, apiUrl, timeoutMs, maxAttempts });
 }

@@ -13,7 +13,9 @@ export function isLcContext(host: ArgumentsHost): boolean {
 /** The `LcRequest` of an LC handler's execution context (its arguments are `(lc, oid, request)`). */
 export function getLcRequest(host: ArgumentsHost): LcRequest {
   if (!isLcContext(host)) {
-    throw new Error(`getLcRequest: this execution context is '${host.getType()}', not an LC handler`);
+    throw new Error(
+      `getLcRequest: this execution context is '${host.getType()}', not an LC handler`,
+    );
   }
   return host.getArgByIndex<LcRequest>(2);
 }

@@ -54,9 +54,9 @@ export class LcExplorer {
       if (typeof method !== 'function') continue;
       const handlers = (Reflect.getMetadata(LC_HANDLER_METADATA, method) as LcHandlerMeta[]) ?? [];
       const resource = Reflect.getMetadata(LC_RESOURCE_METADATA, method) as
-        | LcResourceOptions
-        | undefined;
-      if (handlers.length > 0 || resource !== undefined) out.push({ methodName, handlers, resource });
+        LcResourceOptions | undefined;
+      if (handlers.length > 0 || resource !== undefined)
+        out.push({ methodName, handlers, resource });
     }
     return out;
   }
@@ -69,7 +69,7 @@ export class LcExplorer {
     throw new LcConfigError(
       `LcServiceModule: ${classNameOf(wrapper, proto)}.${methods[0].methodName} has an LC decorator, but ` +
         `${classNameOf(wrapper, proto)} is a controller. Put LC handlers on a provider (@Injectable() class ` +
-        'listed in a module\'s providers): their parameter decorators would clash with HTTP route parameters.',
+        "listed in a module's providers): their parameter decorators would clash with HTTP route parameters.",
     );
   }
 }

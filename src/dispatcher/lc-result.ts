@@ -15,8 +15,10 @@ function invalidResponseObject(value: Record<string, unknown>): string | undefin
     if (!RESPONSE_KEYS.has(key)) return `unknown response field '${key}'`;
   }
   if (typeof value.success !== 'boolean') return "'success' must be a boolean";
-  if (value.retry !== undefined && typeof value.retry !== 'boolean') return "'retry' must be a boolean";
-  if (value.error !== undefined && typeof value.error !== 'string') return "'error' must be a string";
+  if (value.retry !== undefined && typeof value.retry !== 'boolean')
+    return "'retry' must be a boolean";
+  if (value.error !== undefined && typeof value.error !== 'string')
+    return "'error' must be a string";
   const { data, jobs } = value;
   if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data))) {
     return "'data' must be an object";
@@ -28,7 +30,9 @@ function invalidResponseObject(value: Record<string, unknown>): string | undefin
 }
 
 function isJobLike(value: unknown): value is LcJobLike {
-  return typeof value === 'object' && value !== null && typeof (value as LcJobLike).toJSON === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as LcJobLike).toJSON === 'function'
+  );
 }
 
 /** A handler result the module cannot send; the message is for the handler's author. */

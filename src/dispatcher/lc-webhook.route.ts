@@ -21,13 +21,26 @@ interface FastifyErrorLike {
   code?: string;
   message: string;
 }
-type BufferParser = (req: unknown, body: Buffer, done: (err: Error | null, body?: Buffer) => void) => void;
+type BufferParser = (
+  req: unknown,
+  body: Buffer,
+  done: (err: Error | null, body?: Buffer) => void,
+) => void;
 interface FastifyLike {
   register(plugin: (child: FastifyLike) => Promise<void>): unknown;
   removeAllContentTypeParsers(): void;
-  addContentTypeParser(type: string, opts: { parseAs: 'buffer'; bodyLimit: number }, parser: BufferParser): void;
-  setErrorHandler(handler: (err: FastifyErrorLike, req: unknown, reply: FastifyReplyLike) => void): void;
-  post(path: string, handler: (req: FastifyRequestLike, reply: FastifyReplyLike) => Promise<void>): void;
+  addContentTypeParser(
+    type: string,
+    opts: { parseAs: 'buffer'; bodyLimit: number },
+    parser: BufferParser,
+  ): void;
+  setErrorHandler(
+    handler: (err: FastifyErrorLike, req: unknown, reply: FastifyReplyLike) => void,
+  ): void;
+  post(
+    path: string,
+    handler: (req: FastifyRequestLike, reply: FastifyReplyLike) => Promise<void>,
+  ): void;
 }
 
 /** Fastify instances that already carry a webhook route, by path: a second forRoot() is a mistake. */

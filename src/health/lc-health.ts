@@ -28,7 +28,10 @@ export class LcHealth {
   ) {}
 
   mtd(): LcHealthMtd {
-    const detections = new Set([...this.registry.detectionNames(), ...this.state.detectSubscriptions]);
+    const detections = new Set([
+      ...this.registry.detectionNames(),
+      ...this.state.detectSubscriptions,
+    ]);
     const callbacks = new Set([...ALWAYS_LISTED, ...this.registry.etypes()]);
     return {
       detect_subscriptions: [...detections].sort(),

@@ -235,12 +235,21 @@ function findPermission(detail: string): string | undefined {
   return undefined;
 }
 
-/** fetch wraps the socket error (ECONNREFUSED, ECONNRESET...) in `cause`; name that code. */
-function networkReason(cause: unknown): string {
-  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
-  if (inner instanceof Error) {
-    const code = (inner as NodeJS.ErrnoException).code;
-    return `network error (${code ?? inner.message})`;
-  }
-  return 'network error';
+/**
+ * fetch wraps the socket error (ECONNREFUSED, ECONNRESET...) in `cause`; name its code. Duck-typed
+ * because undici's errors may come from another realm (vm contexts, test runners).
+ */
+function networkReason(error: unknown): string {
+  const inner = errorLike(error)?.cause;
+  const source = errorLike(inner) ?? errorLike(error);
+  const detail = source?.code ?? source?.message;
+  return typeof detail === 'string' && detail !== ''
+    ? `network error (${detail})`
+    : 'network error';
+}
+
+function errorLike(
+  value: unknown,
+): { code?: unknown; message?: unknown; cause?: unknown } | undefined {
+  return typeof value === 'object' && value !== null ? value : undefined;
 }

@@ -31,7 +31,9 @@ function optionalString(body: Record<string, unknown>, field: string): string | 
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') {
-    throw new LcEnvelopeError(`invalid envelope: '${field}' must be a string, got ${typeName(value)}`);
+    throw new LcEnvelopeError(
+      `invalid envelope: '${field}' must be a string, got ${typeName(value)}`,
+    );
   }
   return value;
 }
@@ -39,7 +41,9 @@ function optionalString(body: Record<string, unknown>, field: string): string | 
 function parseVersion(value: unknown): number {
   if (value === undefined || value === null) return PROTOCOL_VERSION;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new LcEnvelopeError(`invalid envelope: 'version' must be an integer, got ${typeName(value)}`);
+    throw new LcEnvelopeError(
+      `invalid envelope: 'version' must be an integer, got ${typeName(value)}`,
+    );
   }
   return value;
 }

@@ -36,7 +36,11 @@ export function checkRequestParamDefs(defs: unknown): string | undefined {
       return `parameter '${name}': 'is_required' must be a boolean`;
     }
     if (type === 'enum') {
-      if (!Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === 'string')) {
+      if (
+        !Array.isArray(values) ||
+        values.length === 0 ||
+        !values.every((v) => typeof v === 'string')
+      ) {
         return `parameter '${name}' is an enum and needs a non-empty 'values' list of strings`;
       }
     } else if (values !== undefined) {

@@ -54,5 +54,5 @@ export function answerGetResource(
     for (const name of requested) out[name] = view(resources.get(name)!, includeData);
     return { success: true, data: { resources: out } };
   }
-  return failure("invalid parameter resource: expected a resource name or a list of names", false);
+  return failure('invalid parameter resource: expected a resource name or a list of names', false);
 }

@@ -1,10 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { LC_OPTIONS } from '../lc-service.constants.js';
 import { LcConfigError, type ResolvedLcOptions } from '../lc-service.options.js';
-import {
-  checkRequestParamDefs,
-  type LcRequestParamDefs,
-} from '../protocol/request-params.js';
+import { checkRequestParamDefs, type LcRequestParamDefs } from '../protocol/request-params.js';
 import { encodeResource, type LcResourceContent } from '../protocol/resources.js';
 import { formatGcpCritical, formatGcpLog, writeGcpLog } from './gcp-log.js';
 import { LcServiceState } from './lc-service.state.js';
@@ -35,7 +32,9 @@ export class LcService implements BeforeApplicationShutdown {
   /** Asks LimaCharlie to send detections of this name (`health.mtd.detect_subscriptions`). */
   subscribeToDetect(detectionName: string): void {
     if (typeof detectionName !== 'string' || detectionName === '') {
-      throw new TypeError('LcService.subscribeToDetect: the detection name must be a non-empty string');
+      throw new TypeError(
+        'LcService.subscribeToDetect: the detection name must be a non-empty string',
+      );
     }
     if (this.state.detectSubscriptions.has(detectionName)) return;
     this.state.detectSubscriptions.add(detectionName);
@@ -47,7 +46,12 @@ export class LcService implements BeforeApplicationShutdown {
    * `lcr://service/<serviceName>/<name>`. Text, bytes, or a JSON-able value.
    */
   publishResource(name: string, category: string, content: LcResourceContent): void {
-    if (typeof name !== 'string' || name === '' || typeof category !== 'string' || category === '') {
+    if (
+      typeof name !== 'string' ||
+      name === '' ||
+      typeof category !== 'string' ||
+      category === ''
+    ) {
       throw new TypeError('LcService.publishResource: name and category must be non-empty strings');
     }
     this.state.resources.set(name, encodeResource(category, content));
@@ -78,7 +82,11 @@ export class LcService implements BeforeApplicationShutdown {
   }
 
   /** Runs `fn` once, `seconds` from now, on this replica. Cancelled at shutdown. */
-  delay<A extends unknown[]>(seconds: number, fn: (...args: A) => unknown, ...args: A): LcTimerHandle {
+  delay<A extends unknown[]>(
+    seconds: number,
+    fn: (...args: A) => unknown,
+    ...args: A
+  ): LcTimerHandle {
     return this.timers.delay(seconds, fn, ...args);
   }
 
@@ -86,12 +94,20 @@ export class LcService implements BeforeApplicationShutdown {
    * Runs `fn` now and then every `everySeconds` after each run ends, on this replica only. For
    * per-org or per-sensor work use `@LcCron`: LimaCharlie sends those to one replica.
    */
-  schedule<A extends unknown[]>(everySeconds: number, fn: (...args: A) => unknown, ...args: A): LcTimerHandle {
+  schedule<A extends unknown[]>(
+    everySeconds: number,
+    fn: (...args: A) => unknown,
+    ...args: A
+  ): LcTimerHandle {
     return this.timers.schedule(everySeconds, fn, ...args);
   }
 
   /** Applies `fn` to every item with bounded concurrency; errors come back in place. */
-  parallelExec<T, R>(fn: ParallelFn<T, R>, items: readonly T[], options?: ParallelExecOptions): Promise<(R | Error)[]> {
+  parallelExec<T, R>(
+    fn: ParallelFn<T, R>,
+    items: readonly T[],
+    options?: ParallelExecOptions,
+  ): Promise<(R | Error)[]> {
     return parallelExec(fn, items, options);
   }
 
@@ -107,7 +123,10 @@ export class LcService implements BeforeApplicationShutdown {
   /** Stops helper timers and waits for runs in progress, up to `shutdownGraceMs`. */
   async beforeApplicationShutdown(): Promise<void> {
     const drained = await this.timers.shutdown(this.options.shutdownGraceMs);
-    if (!drained) this.logger.warn('helper timer runs were still in progress when the shutdown grace period ended');
+    if (!drained)
+      this.logger.warn(
+        'helper timer runs were still in progress when the shutdown grace period ended',
+      );
   }
 
   private onTimerError(err: unknown): void {

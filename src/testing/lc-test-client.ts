@@ -47,9 +47,12 @@ export class LcTestClient {
       mid: opts.mid ?? randomUUID(),
       data: opts.data ?? {},
     };
-    const oid = opts.oid === undefined ? (orgless ? null : (this.options.oid ?? TEST_OID)) : opts.oid;
-    const jwt = opts.jwt === undefined ? (orgless ? null : (this.options.jwt ?? 'test-jwt')) : opts.jwt;
-    const deadline = opts.deadline === undefined ? Math.floor(Date.now() / 1000) + 590 : opts.deadline;
+    const oid =
+      opts.oid === undefined ? (orgless ? null : (this.options.oid ?? TEST_OID)) : opts.oid;
+    const jwt =
+      opts.jwt === undefined ? (orgless ? null : (this.options.jwt ?? 'test-jwt')) : opts.jwt;
+    const deadline =
+      opts.deadline === undefined ? Math.floor(Date.now() / 1000) + 590 : opts.deadline;
     if (oid !== null) envelope.oid = oid;
     if (jwt !== null) envelope.jwt = jwt;
     if (deadline !== null) envelope.deadline = deadline;
@@ -69,7 +72,10 @@ export class LcTestClient {
     body: string | Buffer,
     extra: { signature?: string | null; headers?: Record<string, string> } = {},
   ): Promise<LcTestReply<T>> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...extra.headers };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      ...extra.headers,
+    };
     const signature =
       extra.signature !== undefined
         ? extra.signature

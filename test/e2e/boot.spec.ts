@@ -128,15 +128,51 @@ class SecondImport {}
 
 describe('boot-time errors name the class, method and fix', () => {
   it.each([
-    ['two handlers for an etype', [InstallA, InstallB], /two handlers for etype 'org_install': InstallA\.a and InstallB\.b/],
-    ['two handlers for a detection name', [EvilA, EvilB], /two handlers for detection 'evil': EvilA\.a and EvilB\.b/],
-    ['an unknown etype', [UnknownEtype], /@LcHandler\('org_instal'\) on UnknownEtype\.install: unknown etype 'org_instal'/],
-    ['a handler for health', [HealthHandler], /HealthHandler\.health: 'health' is answered by the module/],
-    ['detections on another etype', [DetectionsOnInstall], /'detections' option only applies to @LcHandler\('detection'\)/],
-    ['a request-scoped class', [RequestScoped], /RequestScoped\.install is an LC handler, but RequestScoped is request-scoped/],
-    ['a class depending on REQUEST', [DependsOnRequest], /DependsOnRequest is request-scoped \(or depends on a request-scoped provider\)/],
-    ['a duplicate resource', [TwoResources], /resource 'same' is published twice \(again by TwoResources\.two\)/],
-    ['a resource of the wrong type', [BadResource], /@LcResource BadResource\.value returned number/],
+    [
+      'two handlers for an etype',
+      [InstallA, InstallB],
+      /two handlers for etype 'org_install': InstallA\.a and InstallB\.b/,
+    ],
+    [
+      'two handlers for a detection name',
+      [EvilA, EvilB],
+      /two handlers for detection 'evil': EvilA\.a and EvilB\.b/,
+    ],
+    [
+      'an unknown etype',
+      [UnknownEtype],
+      /@LcHandler\('org_instal'\) on UnknownEtype\.install: unknown etype 'org_instal'/,
+    ],
+    [
+      'a handler for health',
+      [HealthHandler],
+      /HealthHandler\.health: 'health' is answered by the module/,
+    ],
+    [
+      'detections on another etype',
+      [DetectionsOnInstall],
+      /'detections' option only applies to @LcHandler\('detection'\)/,
+    ],
+    [
+      'a request-scoped class',
+      [RequestScoped],
+      /RequestScoped\.install is an LC handler, but RequestScoped is request-scoped/,
+    ],
+    [
+      'a class depending on REQUEST',
+      [DependsOnRequest],
+      /DependsOnRequest is request-scoped \(or depends on a request-scoped provider\)/,
+    ],
+    [
+      'a duplicate resource',
+      [TwoResources],
+      /resource 'same' is published twice \(again by TwoResources\.two\)/,
+    ],
+    [
+      'a resource of the wrong type',
+      [BadResource],
+      /@LcResource BadResource\.value returned number/,
+    ],
   ])('%s', async (_name, providers, message) => {
     const err = await bootError({ providers });
     expect(err).toBeInstanceOf(LcConfigError);
@@ -144,8 +180,12 @@ describe('boot-time errors name the class, method and fix', () => {
   });
 
   it('refuses a handler on a controller', async () => {
-    const err = await bootError({ imports: [{ module: class M {}, controllers: [HandlerOnController] }] });
-    expect(err.message).toMatch(/HandlerOnController\.hourly has an LC decorator, but HandlerOnController is a controller/);
+    const err = await bootError({
+      imports: [{ module: class M {}, controllers: [HandlerOnController] }],
+    });
+    expect(err.message).toMatch(
+      /HandlerOnController\.hourly has an LC decorator, but HandlerOnController is a controller/,
+    );
   });
 
   it('lets one catch-all coexist with named detection handlers', async () => {
@@ -155,7 +195,9 @@ describe('boot-time errors name the class, method and fix', () => {
 
   it('refuses a second forRoot() on the same path', async () => {
     const err = await bootError({ imports: [SecondImport] });
-    expect(err.message).toMatch(/already mounted at '\/': LcServiceModule\.forRoot\(\) is imported twice/);
+    expect(err.message).toMatch(
+      /already mounted at '\/': LcServiceModule\.forRoot\(\) is imported twice/,
+    );
   });
 
   it.each([
@@ -166,8 +208,14 @@ describe('boot-time errors name the class, method and fix', () => {
     [{ path: 'hook' }, /option 'path' must be an absolute route path/],
     [{ bodyLimit: -1 }, /option 'bodyLimit' must be a positive integer/],
     [{ traceComms: 'yes' as unknown as boolean }, /option 'traceComms' must be true or false/],
-    [{ limaCharlie: { apiUrl: 'ftp://x' } }, /option 'limaCharlie.apiUrl' must be an http\(s\) URL/],
-    [{ limaCharlie: { maxAttempts: 0 } }, /option 'limaCharlie.maxAttempts' must be a positive integer/],
+    [
+      { limaCharlie: { apiUrl: 'ftp://x' } },
+      /option 'limaCharlie.apiUrl' must be an http\(s\) URL/,
+    ],
+    [
+      { limaCharlie: { maxAttempts: 0 } },
+      /option 'limaCharlie.maxAttempts' must be a positive integer/,
+    ],
     [{ shutdownGraceMs: 1.5 }, /option 'shutdownGraceMs' must be a non-negative integer/],
   ])('rejects options %j', async (options, message) => {
     const err = await bootError({ options });

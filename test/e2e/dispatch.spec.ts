@@ -32,10 +32,20 @@ describe('dispatch through real Fastify', () => {
       const body = JSON.stringify(t.client.envelope('org_install'));
       const good = createHmac('sha256', SECRET).update(body).digest('hex');
       const before = (seen.org_install ?? []).length;
-      for (const signature of [null, 'x', good.toUpperCase(), good.slice(0, 63), '0'.repeat(64), `${good}00`]) {
+      for (const signature of [
+        null,
+        'x',
+        good.toUpperCase(),
+        good.slice(0, 63),
+        '0'.repeat(64),
+        `${good}00`,
+      ]) {
         const res = await t.client.sendRaw(body, { signature });
         expect(res.status).toBe(401);
-        expect(res.body).toMatchObject({ success: false, error: expect.stringContaining('signature') });
+        expect(res.body).toMatchObject({
+          success: false,
+          error: expect.stringContaining('signature'),
+        });
       }
       expect((seen.org_install ?? []).length).toBe(before);
     });
@@ -43,7 +53,9 @@ describe('dispatch through real Fastify', () => {
     it('rejects a body altered after signing', async () => {
       const body = JSON.stringify(t.client.envelope('org_install'));
       const signature = createHmac('sha256', SECRET).update(body).digest('hex');
-      const res = await t.client.sendRaw(body.replace('org_install', 'org_uninstall'), { signature });
+      const res = await t.client.sendRaw(body.replace('org_install', 'org_uninstall'), {
+        signature,
+      });
       expect(res.status).toBe(401);
     });
 
@@ -62,7 +74,9 @@ describe('dispatch through real Fastify', () => {
 
     it('rejects a non-ASCII signature header without crashing', async () => {
       const body = JSON.stringify(t.client.envelope('org_install'));
-      const res = await t.client.sendRaw(body, { signature: 'é'.repeat(64) }).catch((e: Error) => e);
+      const res = await t.client
+        .sendRaw(body, { signature: 'é'.repeat(64) })
+        .catch((e: Error) => e);
       // fetch itself refuses non-Latin-1 header values; a Latin-1 one must be a clean 401.
       if (!(res instanceof Error)) expect(res.status).toBe(401);
       const latin = await t.client.sendRaw(body, { signature: '\u00ff'.repeat(64) });
@@ -91,12 +105,18 @@ describe('dispatch through real Fastify', () => {
     it.each(cases)('%s → 400 with a clear error', async (_name, body, message) => {
       const res = await t.client.sendRaw(body);
       expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({ success: false, retry: false, error: expect.stringMatching(message) });
+      expect(res.body).toMatchObject({
+        success: false,
+        retry: false,
+        error: expect.stringMatching(message),
+      });
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     });
 
     it('treats data: null as empty (the RI crashed)', async () => {
-      const res = await t.client.sendRaw(JSON.stringify({ ...t.client.envelope('request'), data: null }));
+      const res = await t.client.sendRaw(
+        JSON.stringify({ ...t.client.envelope('request'), data: null }),
+      );
       expect(res.body).toEqual({ success: true, data: { echo: {} } });
     });
 
@@ -134,14 +154,24 @@ describe('dispatch through real Fastify', () => {
     it('refuses a call already past its deadline without running the handler', async () => {
       const before = (seen.org_install ?? []).length;
       const res = await t.client.send('org_install', { deadline: now() - 1 });
-      expect(res.body).toEqual({ success: false, retry: false, data: {}, error: 'deadline exceeded' });
+      expect(res.body).toEqual({
+        success: false,
+        retry: false,
+        data: {},
+        error: 'deadline exceeded',
+      });
       expect((seen.org_install ?? []).length).toBe(before);
     });
 
     it('aborts the signal and answers with retry when the deadline passes mid-handler', async () => {
       const deadline = Date.now() / 1000 + 0.3;
       const res = await t.client.send('org_per_1h', { deadline });
-      expect(res.body).toEqual({ success: false, retry: true, data: {}, error: 'deadline exceeded' });
+      expect(res.body).toEqual({
+        success: false,
+        retry: true,
+        data: {},
+        error: 'deadline exceeded',
+      });
       await new Promise((r) => setTimeout(r, 20));
       expect(seen['hourly-aborted']).toEqual([{ reason: 'TimeoutError' }]);
       const health = await t.client.send('health');
@@ -169,7 +199,9 @@ describe('dispatch through real Fastify', () => {
 
     it('routes detections by name and falls back to the catch-all', async () => {
       const sid = '0b6e0a3c-52bb-4b3c-b1b5-14c5b1c1a1f0';
-      const named = await t.client.send('detection', { data: { cat: 'evil-hash', routing: { sid } } });
+      const named = await t.client.send('detection', {
+        data: { cat: 'evil-hash', routing: { sid } },
+      });
       expect(named.body.data).toEqual({ handler: 'evil', cat: 'evil-hash', sid });
       const other = await t.client.send('detection', { data: { cat: 'something-else' } });
       expect(other.body.data).toEqual({ handler: 'catch-all', cat: 'something-else' });
@@ -248,15 +280,25 @@ describe('dispatch through real Fastify', () => {
 
     it('serialises jobs and turns a job without cause into a clear failure', async () => {
       const ok = await send('job');
-      expect(ok.body.jobs).toEqual([{ id: expect.any(String), start: expect.any(Number), cause: 'test cause' }]);
+      expect(ok.body.jobs).toEqual([
+        { id: expect.any(String), start: expect.any(Number), cause: 'test cause' },
+      ]);
       const bad = await send('job-no-cause');
-      expect(bad.body).toMatchObject({ success: false, retry: false, error: expect.stringMatching(/has no cause/) });
+      expect(bad.body).toMatchObject({
+        success: false,
+        retry: false,
+        error: expect.stringMatching(/has no cause/),
+      });
     });
 
     it('answers a response that cannot be serialised with a clear failure', async () => {
       const res = await send('circular');
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ success: false, retry: false, error: expect.stringMatching(/not serialisable/) });
+      expect(res.body).toMatchObject({
+        success: false,
+        retry: false,
+        error: expect.stringMatching(/not serialisable/),
+      });
     });
   });
 
@@ -318,7 +360,9 @@ describe('dispatch through real Fastify', () => {
 
   describe('resources', () => {
     it('serves one resource with and without data', async () => {
-      const res = await t.client.send('get_resource', { data: { resource: 'rules.yaml', is_include_data: true } });
+      const res = await t.client.send('get_resource', {
+        data: { resource: 'rules.yaml', is_include_data: true },
+      });
       expect(res.body).toEqual({
         success: true,
         data: {
@@ -335,20 +379,37 @@ describe('dispatch through real Fastify', () => {
       const res = await t.client.send('get_resource', {
         data: { resource: ['bytes', 'lookup.json'], is_include_data: true },
       });
-      const resources = (res.body.data as { resources: Record<string, { res_data: string }> }).resources;
+      const resources = (res.body.data as { resources: Record<string, { res_data: string }> })
+        .resources;
       expect(Buffer.from(resources.bytes.res_data, 'base64')).toEqual(Buffer.from([0, 1, 2, 255]));
-      expect(JSON.parse(Buffer.from(resources['lookup.json'].res_data, 'base64').toString())).toEqual({
+      expect(
+        JSON.parse(Buffer.from(resources['lookup.json'].res_data, 'base64').toString()),
+      ).toEqual({
         'evil.com': { tag: 'bad' },
       });
     });
 
     it('answers a missing resource without retry (the RI crashed and asked for a retry)', async () => {
       const single = await t.client.send('get_resource', { data: { resource: 'nope' } });
-      expect(single.body).toEqual({ success: false, retry: false, data: {}, error: 'resource not available' });
+      expect(single.body).toEqual({
+        success: false,
+        retry: false,
+        data: {},
+        error: 'resource not available',
+      });
       const batch = await t.client.send('get_resource', { data: { resource: ['bytes', 'nope'] } });
-      expect(batch.body).toEqual({ success: false, retry: false, data: { missing: ['nope'] }, error: 'resource not available' });
+      expect(batch.body).toEqual({
+        success: false,
+        retry: false,
+        data: { missing: ['nope'] },
+        error: 'resource not available',
+      });
       const none = await t.client.send('get_resource', { data: {} });
-      expect(none.body).toMatchObject({ success: false, retry: false, error: expect.stringMatching(/invalid parameter resource/) });
+      expect(none.body).toMatchObject({
+        success: false,
+        retry: false,
+        error: expect.stringMatching(/invalid parameter resource/),
+      });
     });
   });
 

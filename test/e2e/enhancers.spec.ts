@@ -14,7 +14,7 @@ import {
   UsePipes,
   ValidationPipe,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { IsInt, IsString } from 'class-validator';
 import { map } from 'rxjs';
 import {
@@ -63,7 +63,13 @@ class DenyGuard implements CanActivate {
 class StampInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler) {
     const etype = getLcRequest(ctx).eventType;
-    return next.handle().pipe(map((r: { data: Record<string, unknown> }) => lcResponse({ data: { ...r.data, stampedFor: etype } })));
+    return next
+      .handle()
+      .pipe(
+        map((r: { data: Record<string, unknown> }) =>
+          lcResponse({ data: { ...r.data, stampedFor: etype } }),
+        ),
+      );
   }
 }
 
@@ -101,9 +107,18 @@ class GuardedHandlers {
   }
 
   @LcHandler('request')
-  request(@LcData() params: ScanParams, @LcClient() lc: LimaCharlieClient | null, @LcOid() oid: string) {
+  request(
+    @LcData() params: ScanParams,
+    @LcClient() lc: LimaCharlieClient | null,
+    @LcOid() oid: string,
+  ) {
     return lcResponse({
-      data: { isDto: params instanceof ScanParams, depth: params.depth, clientIntact: lc instanceof LimaCharlieClient, oid },
+      data: {
+        isDto: params instanceof ScanParams,
+        depth: params.depth,
+        clientIntact: lc instanceof LimaCharlieClient,
+        oid,
+      },
     });
   }
 
@@ -122,7 +137,10 @@ describe('guards, pipes, interceptors and filters on LC handlers', () => {
         GuardedHandlers,
         { provide: APP_GUARD, useClass: GlobalAuthGuard },
         { provide: APP_FILTER, useClass: HostileFilter },
-        { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidUnknownValues: true }) },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ transform: true, forbidUnknownValues: true }),
+        },
       ],
     });
   });
@@ -137,7 +155,12 @@ describe('guards, pipes, interceptors and filters on LC handlers', () => {
   it('answers a refusing guard with a failure and no retry, never reaching a filter', async () => {
     const res = await t.client.send('org_install', { data: { allow: false } });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ success: false, retry: false, data: {}, error: 'Forbidden resource' });
+    expect(res.body).toEqual({
+      success: false,
+      retry: false,
+      data: {},
+      error: 'Forbidden resource',
+    });
   });
 
   it('runs interceptors around the handler', async () => {
@@ -152,13 +175,28 @@ describe('guards, pipes, interceptors and filters on LC handlers', () => {
 
   it('validates and transforms @LcData() DTOs with a global ValidationPipe, leaving the client alone', async () => {
     const ok = await t.client.send('request', { data: { target: 'x', depth: 2 } });
-    expect(ok.body.data).toEqual({ isDto: true, depth: 2, clientIntact: true, oid: expect.any(String) });
+    expect(ok.body.data).toEqual({
+      isDto: true,
+      depth: 2,
+      clientIntact: true,
+      oid: expect.any(String),
+    });
     const bad = await t.client.send('request', { data: { target: 'x', depth: 'deep' } });
-    expect(bad.body).toEqual({ success: false, retry: false, data: {}, error: 'depth must be an integer number' });
+    expect(bad.body).toEqual({
+      success: false,
+      retry: false,
+      data: {},
+      error: 'depth must be an integer number',
+    });
   });
 
   it('answers a 4xx HttpException with its messages and no retry', async () => {
     const res = await t.client.send('command');
-    expect(res.body).toEqual({ success: false, retry: false, data: {}, error: 'first problem; second problem' });
+    expect(res.body).toEqual({
+      success: false,
+      retry: false,
+      data: {},
+      error: 'first problem; second problem',
+    });
   });
 });

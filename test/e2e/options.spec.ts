@@ -47,7 +47,11 @@ class ParamsConfig {
 @Module({})
 class ConfigModule {
   static register(values: Partial<LcServiceModuleOptions>) {
-    return { module: ConfigModule, providers: [{ provide: 'CONFIG', useValue: values }], exports: ['CONFIG'] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: 'CONFIG', useValue: values }],
+      exports: ['CONFIG'],
+    };
   }
 }
 
@@ -55,7 +59,13 @@ describe('module options', () => {
   it('forRootAsync takes options from a factory with injected config', async () => {
     const t = await startLcApp({
       lcModule: LcServiceModule.forRootAsync({
-        imports: [ConfigModule.register({ serviceName: 'async-service', secret: SECRET, path: '/hooks/lc' })],
+        imports: [
+          ConfigModule.register({
+            serviceName: 'async-service',
+            secret: SECRET,
+            path: '/hooks/lc',
+          }),
+        ],
         inject: ['CONFIG'],
         useFactory: (config: LcServiceModuleOptions) => config,
       }),
@@ -66,7 +76,9 @@ describe('module options', () => {
       const res = await t.client.send('org_install');
       expect(res.body).toEqual({ success: true, data: { installed: true } });
       const health = await t.client.send('health');
-      expect(health.body.data).toMatchObject({ mtd: { detect_subscriptions: ['late-subscription'] } });
+      expect(health.body.data).toMatchObject({
+        mtd: { detect_subscriptions: ['late-subscription'] },
+      });
       const late = await t.client.send('get_resource', { data: { resource: 'late' } });
       expect(late.body.success).toBe(true);
       expect((await fetch(`${t.url}/`, { method: 'POST', body: '{}' })).status).toBe(404);
@@ -77,24 +89,35 @@ describe('module options', () => {
 
   it('allowUnsigned accepts calls without a signature and warns loudly at boot', async () => {
     const logger = new CapturingLogger();
-    const t = await startLcApp({ options: { secret: undefined, allowUnsigned: true }, providers: [Handlers], logger });
+    const t = await startLcApp({
+      options: { secret: undefined, allowUnsigned: true },
+      providers: [Handlers],
+      logger,
+    });
     try {
       const client = new LcTestClient({ url: t.url });
       expect((await client.send('org_install')).body.success).toBe(true);
-      expect(logger.lines.some((l) => l.startsWith('warn') && /allowUnsigned is on/.test(l))).toBe(true);
+      expect(logger.lines.some((l) => l.startsWith('warn') && /allowUnsigned is on/.test(l))).toBe(
+        true,
+      );
     } finally {
       await t.close();
     }
   });
 
   it('accepts each secret of a rotation', async () => {
-    const t = await startLcApp({ options: { secret: ['old-secret', 'new-secret'] }, providers: [Handlers] });
+    const t = await startLcApp({
+      options: { secret: ['old-secret', 'new-secret'] },
+      providers: [Handlers],
+    });
     try {
       for (const secret of ['old-secret', 'new-secret']) {
         const client = new LcTestClient({ url: t.url, secret });
         expect((await client.send('org_install')).status).toBe(200);
       }
-      expect((await new LcTestClient({ url: t.url, secret: SECRET }).send('org_install')).status).toBe(401);
+      expect(
+        (await new LcTestClient({ url: t.url, secret: SECRET }).send('org_install')).status,
+      ).toBe(401);
     } finally {
       await t.close();
     }
@@ -151,7 +174,10 @@ describe('module options', () => {
     try {
       const send = (data: Record<string, unknown>) => t.client.send('request', { data });
       const sid = '0b6e0a3c-52bb-4b3c-b1b5-14c5b1c1a1f0';
-      expect((await send({ action: 'set', retention: 3, ratio: 0.5, sid, extra: 'allowed' })).body.success).toBe(true);
+      expect(
+        (await send({ action: 'set', retention: 3, ratio: 0.5, sid, extra: 'allowed' })).body
+          .success,
+      ).toBe(true);
       expect((await send({ action: 'get', retention: null })).body.success).toBe(true);
       const cases: [Record<string, unknown>, string][] = [
         [{}, 'missing parameter action'],
@@ -225,7 +251,9 @@ describe('module options', () => {
       expect(built).toEqual([]);
       const oid = '11111111-2222-4333-8444-555555555555';
       expect((await t.client.send('command', { jwt: JWT, oid })).body.data).toEqual({ oid });
-      expect((await t.client.send('org_uninstall', { jwt: JWT })).body.data).toEqual({ isClient: true });
+      expect((await t.client.send('org_uninstall', { jwt: JWT })).body.data).toEqual({
+        isClient: true,
+      });
       expect(built).toEqual([
         { oid, jwtSeen: true, aborted: false },
         { oid: expect.any(String), jwtSeen: true, aborted: false },

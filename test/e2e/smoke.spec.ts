@@ -24,7 +24,10 @@ describe('smoke', () => {
   it('answers', async () => {
     const r = await t.client.send('org_install');
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ success: true, data: { oid: expect.any(String), etype: 'org_install', hasClient: true } });
+    expect(r.body).toEqual({
+      success: true,
+      data: { oid: expect.any(String), etype: 'org_install', hasClient: true },
+    });
     const d = await t.client.send('detection');
     expect(d.body.success).toBe(true);
     const h = await t.client.send('health');

@@ -29,7 +29,11 @@ export interface LcTestAppSetup {
 export class CapturingLogger implements LoggerService {
   readonly lines: string[] = [];
   private push(level: string, message: unknown, rest: unknown[]): void {
-    this.lines.push([level, message, ...rest].map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' '));
+    this.lines.push(
+      [level, message, ...rest]
+        .map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))
+        .join(' '),
+    );
   }
   log(message: unknown, ...rest: unknown[]) {
     this.push('log', message, rest);

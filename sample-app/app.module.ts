@@ -1,0 +1,28 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LcServiceModule } from 'nestjs-lc-service';
+import type { SampleConfig } from './config.js';
+import { DetectionHandlers } from './detection.handlers.js';
+import { InstallHandlers } from './install.handlers.js';
+import { RequestHandlers } from './request.handlers.js';
+import { SensorHandlers } from './sensor.handlers.js';
+
+export const SERVICE_NAME = 'sample-hash-checker';
+
+/** The sample service, as a user would write it. `register` takes the config so tests can boot it too. */
+@Module({})
+export class AppModule {
+  static register(config: SampleConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LcServiceModule.forRoot({
+          serviceName: SERVICE_NAME,
+          secret: config.secret,
+          traceComms: config.traceComms,
+          limaCharlie: { apiUrl: config.apiUrl },
+        }),
+      ],
+      providers: [InstallHandlers, DetectionHandlers, SensorHandlers, RequestHandlers],
+    };
+  }
+}

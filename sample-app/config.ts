@@ -1,0 +1,28 @@
+import { Logger } from '@nestjs/common';
+
+/** What the sample service reads from its environment. */
+export interface SampleConfig {
+  port: number;
+  secret: string;
+  /** LimaCharlie REST root; point it at a FakeLimaCharlie for local runs. */
+  apiUrl?: string;
+  traceComms: boolean;
+}
+
+export const DEV_SECRET = 'dev-secret-change-me';
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SampleConfig {
+  let secret = env.LC_SHARED_SECRET;
+  if (secret === undefined || secret === '') {
+    new Logger('SampleApp').warn(
+      `!!! LC_SHARED_SECRET is not set: using the development secret '${DEV_SECRET}'. Anyone who reads this code can call the service. Set LC_SHARED_SECRET in production. !!!`,
+    );
+    secret = DEV_SECRET;
+  }
+  return {
+    port: env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT),
+    secret,
+    apiUrl: env.LC_API_URL || undefined,
+    traceComms: env.LC_TRACE_COMMS === '1',
+  };
+}
