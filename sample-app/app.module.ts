@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LcServiceModule } from 'nestjs-lc-service';
+import { CommandHandlers } from './commands.handlers.js';
 import type { SampleConfig } from './config.js';
 import { DetectionHandlers } from './detection.handlers.js';
 import { InstallHandlers } from './install.handlers.js';
@@ -22,7 +23,13 @@ export class AppModule {
           limaCharlie: { apiUrl: config.apiUrl },
         }),
       ],
-      providers: [InstallHandlers, DetectionHandlers, SensorHandlers, RequestHandlers],
+      providers: [
+        InstallHandlers,
+        DetectionHandlers,
+        SensorHandlers,
+        RequestHandlers,
+        CommandHandlers,
+      ],
     };
   }
 }

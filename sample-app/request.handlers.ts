@@ -1,24 +1,31 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { LcData, LcHandler, lcResponse, LcResource, LcService } from 'nestjs-lc-service';
+import { Injectable } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
+import { LcData, LcHandler, LcParam, lcResponse, LcResource } from 'nestjs-lc-service';
 import { EVIL_HASHES } from './rules.js';
+
+/** The "request this service" form: health advertises it, each request is checked against it. */
+export class LookupParams {
+  @LcParam({ description: 'the SHA-256 to look up' })
+  @IsString()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Matches(/^[0-9a-f]{64}$/, { message: 'must be 64 hex characters' })
+  hash!: string;
+
+  @LcParam({ description: 'include the list of known hashes' })
+  @IsOptional()
+  @IsBoolean()
+  verbose = false;
+}
 
 /** User requests and published resources. */
 @Injectable()
-export class RequestHandlers implements OnModuleInit {
-  constructor(private readonly lc: LcService) {}
-
-  onModuleInit(): void {
-    this.lc.setRequestParameters({
-      hash: { type: 'str', desc: 'the SHA-256 to look up', is_required: true },
-      verbose: { type: 'bool', desc: 'include the list of known hashes' },
-    });
-  }
-
+export class RequestHandlers {
   /** "Is this hash known-bad?", from the LimaCharlie UI or API. */
-  @LcHandler('request')
-  lookup(@LcData('hash') hash: string, @LcData('verbose') verbose: boolean | null) {
-    const known = EVIL_HASHES.includes(hash.toLowerCase());
-    return lcResponse({ data: verbose === true ? { known, hashes: EVIL_HASHES } : { known } });
+  @LcHandler('request', { params: LookupParams })
+  lookup(@LcData() params: LookupParams) {
+    const known = EVIL_HASHES.includes(params.hash);
+    return lcResponse({ data: params.verbose ? { known, hashes: EVIL_HASHES } : { known } });
   }
 
   /** A lookup D&R rules can reference as lcr://service/<serviceName>/evil-hashes. */

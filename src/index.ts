@@ -13,7 +13,12 @@ export {
   LcHandler,
   LcCron,
   type LcDetectionHandlerOptions,
+  type LcRequestHandlerOptions,
 } from './decorators/lc-handler.decorator.js';
+export { LcCommand, type LcCommandOptions } from './decorators/lc-command.decorator.js';
+export { LcParam, type LcParamOptions } from './params/lc-param.decorator.js';
+export { IsSid, isSid, IS_SID } from './params/is-sid.decorator.js';
+export type { LcCommandDescriptor } from './params/handler-params.js';
 export { LcResource, type LcResourceOptions } from './decorators/lc-resource.decorator.js';
 export { LcClient, LcOid, LcSid, LcData, LcReq } from './decorators/lc-params.decorator.js';
 export type { LcRequest } from './dispatcher/lc-request.js';
@@ -29,6 +34,24 @@ export {
 } from './service/parallel.js';
 export type { LcTimerHandle } from './service/timers.js';
 export type { LcHealthMtd } from './health/lc-health.js';
+export type { LcProbeOptions } from './health/probe-options.js';
+export type { LcMetricsOptions } from './metrics/metrics-options.js';
+export type { LcCallOutcome } from './metrics/lc-metrics.js';
+export { LcIdempotent } from './idempotency/lc-idempotent.decorator.js';
+export type { LcIdempotencyOptions } from './idempotency/idempotency-options.js';
+export type { LcIdempotencyRecord, LcIdempotencyStore } from './idempotency/idempotency-store.js';
+export { LcMemoryIdempotencyStore } from './idempotency/memory-idempotency-store.js';
+export {
+  LcRedisIdempotencyStore,
+  type LcRedisIdempotencyStoreOptions,
+  type LcRedisLike,
+} from './idempotency/redis-idempotency-store.js';
+export { LcGcpLogger, type LcGcpLoggerOptions } from './logging/lc-gcp-logger.js';
+export {
+  createLcCloudFunction,
+  type LcCloudFunction,
+  type LcCloudFunctionOptions,
+} from './serverless/lc-cloud-function.js';
 export { LcError } from './protocol/lc-error.js';
 export {
   LcResponse,

@@ -10,6 +10,7 @@ import { LcHealth } from './health/lc-health.js';
 import { LC_OPTIONS } from './lc-service.constants.js';
 import { LC_MODULE_OPTIONS, LcServiceConfigurableModule } from './lc-service.module-definition.js';
 import { resolveLcOptions, type LcServiceModuleOptions } from './lc-service.options.js';
+import { operationsProviders } from './operations/operations.providers.js';
 import { LcService } from './service/lc.service.js';
 import { LcServiceState } from './service/lc-service.state.js';
 
@@ -34,6 +35,7 @@ import { LcServiceState } from './service/lc-service.state.js';
     LcBootstrap,
     LcService,
     LcContext,
+    ...operationsProviders,
   ],
   exports: [LcService, LcContext, LcDispatcher, LC_OPTIONS],
 })

@@ -1,4 +1,15 @@
 import type { LimaCharlieClient } from './limacharlie/index.js';
+import { resolveProbes, type LcProbeOptions, type ResolvedLcProbes } from './health/probe-options.js';
+import {
+  resolveIdempotency,
+  type LcIdempotencyOptions,
+  type ResolvedLcIdempotency,
+} from './idempotency/idempotency-options.js';
+import {
+  resolveMetrics,
+  type LcMetricsOptions,
+  type ResolvedLcMetrics,
+} from './metrics/metrics-options.js';
 
 /** Builds the per-org client a handler gets. Receives the call's deadline signal. */
 export type LcClientFactory = (oid: string, jwt: string, signal: AbortSignal) => LimaCharlieClient;
@@ -34,6 +45,15 @@ export interface LcServiceModuleOptions {
   limaCharlie?: LcLimaCharlieOptions;
   /** How long shutdown waits for calls and helper timers in flight. Default 10 000 ms. */
   shutdownGraceMs?: number;
+  /** Liveness and readiness routes (unsigned GETs). Default `/healthz` and `/readyz`; `false`: none. */
+  probes?: LcProbeOptions | false;
+  /** Prometheus metrics at `GET /metrics` (needs prom-client). `true` for the defaults; off by default. */
+  metrics?: LcMetricsOptions | boolean;
+  /**
+   * Redelivered `mid`s get the first answer without running the handler again. Default: for
+   * `@LcIdempotent()` handlers, in memory; `true`: every handler; `false`: off.
+   */
+  idempotency?: LcIdempotencyOptions | boolean;
 }
 
 /** Options after defaults and checks; what the module's providers read. */
@@ -53,6 +73,9 @@ export interface ResolvedLcOptions {
     clientFactory: LcClientFactory | undefined;
   };
   shutdownGraceMs: number;
+  probes: ResolvedLcProbes | undefined;
+  metrics: ResolvedLcMetrics | undefined;
+  idempotency: ResolvedLcIdempotency | undefined;
 }
 
 export const DEFAULT_API_URL = 'https://api.limacharlie.io';
@@ -165,5 +188,18 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
       clientFactory: lc.clientFactory,
     },
     shutdownGraceMs: positiveInt(opts.shutdownGraceMs, 'shutdownGraceMs', 10_000, true),
+    ...resolveOperations(opts),
   };
+}
+
+function resolveOperations(
+  opts: LcServiceModuleOptions,
+): Pick<ResolvedLcOptions, 'probes' | 'metrics' | 'idempotency'> {
+  const probes = resolveProbes(opts.probes, fail);
+  const metrics = resolveMetrics(opts.metrics, fail);
+  const metricsPath = metrics?.path;
+  if (metricsPath !== undefined && (metricsPath === probes?.liveness || metricsPath === probes?.readiness)) {
+    fail('metrics.path', `'${metricsPath}' is already a probe route; give metrics another path`);
+  }
+  return { probes, metrics, idempotency: resolveIdempotency(opts.idempotency, fail) };
 }

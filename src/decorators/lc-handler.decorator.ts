@@ -1,5 +1,7 @@
+import type { Type } from '@nestjs/common';
 import type { LcCronEtype, LcHandlerEtype } from '../protocol/etypes.js';
 import { LC_HANDLER_METADATA } from '../lc-service.constants.js';
+import type { LcCommandOptions } from './lc-command.decorator.js';
 
 export interface LcDetectionHandlerOptions {
   /**
@@ -9,10 +11,22 @@ export interface LcDetectionHandlerOptions {
   detections?: string[];
 }
 
-/** What one `@LcHandler` / `@LcCron` left on a method. */
+export interface LcRequestHandlerOptions {
+  /**
+   * A class-validator DTO whose `@LcParam` properties are the request parameters: advertised in
+   * `health.mtd.request_params`, validated and transformed before the handler, given by `@LcData()`.
+   */
+  params?: Type<object>;
+}
+
+/** What one `@LcHandler` / `@LcCron` / `@LcCommand` left on a method. */
 export interface LcHandlerMeta {
   etype: string;
   detections?: string[];
+  /** `@LcHandler('request', { params })`. */
+  params?: Type<object>;
+  /** `@LcCommand(...)`: a named command. */
+  command?: LcCommandOptions;
   /** Which decorator wrote it, for boot errors. */
   decorator: string;
 }
@@ -32,14 +46,16 @@ export function addHandlerMeta(meta: LcHandlerMeta): MethodDecorator {
  * parameters ask for.
  */
 export function LcHandler(etype: 'detection', options?: LcDetectionHandlerOptions): MethodDecorator;
+export function LcHandler(etype: 'request', options?: LcRequestHandlerOptions): MethodDecorator;
 export function LcHandler(etype: LcHandlerEtype): MethodDecorator;
 export function LcHandler(
   etype: LcHandlerEtype,
-  options: LcDetectionHandlerOptions = {},
+  options: LcDetectionHandlerOptions & LcRequestHandlerOptions = {},
 ): MethodDecorator {
   return addHandlerMeta({
     etype,
     detections: options.detections,
+    params: options.params,
     decorator: `@LcHandler('${etype}')`,
   });
 }

@@ -11,11 +11,14 @@ import { LC_CONTEXT_TYPE, LC_OPTIONS, ROUTE_ARGS_METADATA } from '../lc-service.
 import { LcConfigError, type ResolvedLcOptions } from '../lc-service.options.js';
 import { isHandlerEtype, MODULE_ETYPES } from '../protocol/etypes.js';
 import { encodeResource, type LcResourceContent } from '../protocol/resources.js';
+import { prepareHandlerParams } from '../params/handler-params.js';
+import { handlerIsIdempotent } from '../idempotency/handler-idempotency.js';
 import { LcServiceState } from '../service/lc-service.state.js';
 import { LcExplorer, type LcDiscoveredMethod } from './lc-explorer.js';
 import { LcHandlerRegistry, type LcInvoke } from './lc-handler.registry.js';
 import { LcParamsFactory } from './lc-params.factory.js';
 import { LcWebhookRoute } from './lc-webhook.route.js';
+import { LcOperationsRoutes } from '../operations/lc-operations.routes.js';
 
 const INVOKER_OPTIONS = { guards: true, interceptors: true, filters: false };
 
@@ -37,6 +40,7 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
     private readonly state: LcServiceState,
     private readonly contextCreator: ExternalContextCreator,
     private readonly route: LcWebhookRoute,
+    private readonly operationsRoutes: LcOperationsRoutes,
   ) {}
 
   onModuleInit(): void {
@@ -47,6 +51,7 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
     this.resourceMethods = methods.filter((m) => m.resource !== undefined);
     this.state.changed();
     this.route.mount();
+    this.operationsRoutes.mount();
     if (this.options.secrets.length === 0) {
       this.logger.warn(
         '!!! allowUnsigned is on: calls are NOT authenticated and anyone who can reach this service can drive it. Never run like this in production: set the secret option. !!!',
@@ -124,6 +129,13 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
         );
       }
     }
+    // Before the invoker is created: it reads the parameter types the DTO shield rewrites.
+    const { dto, command } = prepareHandlerParams(
+      meta,
+      instance,
+      methodName,
+      `LcServiceModule: ${where}`,
+    );
     const proto = Object.getPrototypeOf(instance) as Record<
       string,
       (...args: unknown[]) => unknown
@@ -148,8 +160,19 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
         etype: meta.etype,
         invoke,
         wantsClientArg: !declaresParams && callback.length > 0,
+        params: dto,
+        idempotent: handlerIsIdempotent(
+          callback,
+          this.options.idempotency,
+          `LcServiceModule: ${where}`,
+        ),
       },
       detections,
+      command?.name,
     );
+    if (command !== undefined) this.state.commands[command.name] = command;
+    else if (dto !== undefined) {
+      this.state.declareRequestParams(dto.defs, `the params DTO ${dto.dto.name} of ${where}`);
+    }
   }
 }

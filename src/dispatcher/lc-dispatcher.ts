@@ -1,5 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { LimaCharlieClient } from '../limacharlie/index.js';
+import type { LcIdempotency } from '../idempotency/lc-idempotency.js';
+import { LimaCharlieClient, type ApiCallEvent } from '../limacharlie/index.js';
+import type { LcMetrics } from '../metrics/lc-metrics.js';
+import { LcRunState } from '../operations/lc-run-state.js';
+import { LC_IDEMPOTENCY, LC_METRICS } from '../operations/operations.tokens.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
 import type { LcClientFactory, ResolvedLcOptions } from '../lc-service.options.js';
 import {
@@ -22,7 +26,13 @@ import { LcHealth } from '../health/lc-health.js';
 import { LcServiceState } from '../service/lc-service.state.js';
 import { lcCallStorage } from './lc-call.storage.js';
 import { LcHandlerRegistry, type LcHandlerEntry } from './lc-handler.registry.js';
-import { JSON_CONTENT_TYPE, rejection, UNAUTHORIZED, type LcHttpReply } from './lc-http-reply.js';
+import {
+  JSON_CONTENT_TYPE,
+  rejection,
+  SHUTTING_DOWN,
+  UNAUTHORIZED,
+  type LcHttpReply,
+} from './lc-http-reply.js';
 import { LcCall } from './lc-request.js';
 import { errorToWire, resultToWire } from './lc-result.js';
 
@@ -50,9 +60,14 @@ export class LcDispatcher {
     private readonly registry: LcHandlerRegistry,
     private readonly state: LcServiceState,
     private readonly health: LcHealth,
+    private readonly runState: LcRunState,
+    @Inject(LC_METRICS) private readonly metrics: LcMetrics | null,
+    @Inject(LC_IDEMPOTENCY) private readonly idempotency: LcIdempotency | null,
   ) {
     this.verifier = options.secrets.length > 0 ? new SignatureVerifier(options.secrets) : undefined;
-    this.clientFactory = options.limaCharlie.clientFactory ?? defaultClientFactory(options);
+    this.clientFactory =
+      options.limaCharlie.clientFactory ?? defaultClientFactory(options, metrics?.apiCall);
+    metrics?.watchInFlight(() => this.inFlight);
   }
 
   /** Calls being handled now, the health call asking included (as in the RI). */
@@ -61,9 +76,16 @@ export class LcDispatcher {
   }
 
   async dispatch(raw: Buffer | undefined, signature: unknown): Promise<LcHttpReply> {
+    const metrics = this.metrics;
+    if (this.runState.draining) {
+      metrics?.record(undefined, SHUTTING_DOWN, 0);
+      return SHUTTING_DOWN;
+    }
+    const started = metrics === null ? 0 : performance.now();
     const body = raw ?? EMPTY;
     // Nothing unauthenticated reaches the JSON parser.
     if (this.verifier !== undefined && !this.verifier.verify(body, signature)) {
+      metrics?.record(undefined, UNAUTHORIZED, started);
       return UNAUTHORIZED;
     }
     let envelope: LcEnvelope;
@@ -72,7 +94,9 @@ export class LcDispatcher {
     } catch (err) {
       if (err instanceof LcEnvelopeError) {
         this.logger.warn(`rejected a signed call: ${err.message}`);
-        return rejection(400, err.message);
+        const bad = rejection(400, err.message);
+        metrics?.record(undefined, bad, started);
+        return bad;
       }
       throw err;
     }
@@ -82,6 +106,7 @@ export class LcDispatcher {
       if (this.options.traceComms) this.trace('REQ', call, JSON.stringify(envelope));
       const reply = await this.answer(envelope, call);
       if (this.options.traceComms) this.trace('REP', call, reply.body);
+      metrics?.record(envelope.etype, reply, started);
       return reply;
     } finally {
       this.inFlight--;
@@ -102,14 +127,25 @@ export class LcDispatcher {
     }
     const entry = this.registry.find(envelope.etype, envelope.data);
     if (entry === undefined) return this.reply(failure(NOT_IMPLEMENTED, false, true));
-    if (envelope.etype === 'request' && this.state.requestParams !== undefined) {
+    if (entry.params !== undefined) {
+      const checked = await entry.params.validate(envelope.data);
+      if (!checked.ok) return this.reply(failure(checked.error, false));
+      call.params = checked.value;
+    } else if (envelope.etype === 'request' && this.state.requestParams !== undefined) {
       const invalid = validateRequestParams(this.state.requestParams, envelope.data);
       if (invalid !== undefined) return this.reply(failure(invalid, false));
     }
     return this.reply(await this.invoke(entry, call), call);
   }
 
-  private async invoke(entry: LcHandlerEntry, call: LcCall): Promise<LcWireResponse> {
+  private invoke(entry: LcHandlerEntry, call: LcCall): Promise<LcWireResponse> {
+    if (entry.idempotent === true && this.idempotency !== null) {
+      return this.idempotency.run(call, () => this.run(entry, call));
+    }
+    return this.run(entry, call);
+  }
+
+  private async run(entry: LcHandlerEntry, call: LcCall): Promise<LcWireResponse> {
     try {
       const lc = entry.wantsClientArg ? call.client : null;
       const running = lcCallStorage.run(call, () => entry.invoke(lc, call.oid, call));
@@ -174,13 +210,15 @@ export class LcDispatcher {
 
   private reply(wire: LcWireResponse, call?: LcCall): LcHttpReply {
     try {
-      return { status: 200, body: JSON.stringify(wire) };
+      const outcome = wire.success ? 'success' : wire.retry === true ? 'retry' : 'failure';
+      return { status: 200, body: JSON.stringify(wire), outcome };
     } catch (err) {
       const reason = call === undefined ? String(err) : call.redact(String(err));
       this.logger.error(
         `${call?.eventType ?? 'reply'}: the response is not serialisable: ${reason}`,
       );
       return {
+        outcome: 'failure',
         status: 200,
         body: JSON.stringify(failure(`the response is not serialisable: ${reason}`, false)),
       };
@@ -193,8 +231,11 @@ export class LcDispatcher {
   }
 }
 
-function defaultClientFactory(options: ResolvedLcOptions): LcClientFactory {
+function defaultClientFactory(
+  options: ResolvedLcOptions,
+  onApiCall: ((event: ApiCallEvent) => void) | undefined,
+): LcClientFactory {
   const { apiUrl, timeoutMs, maxAttempts } = options.limaCharlie;
   return (oid, jwt, signal) =>
-    new LimaCharlieClient({ oid, jwt, signal, apiUrl, timeoutMs, maxAttempts });
+    new LimaCharlieClient({ oid, jwt, signal, apiUrl, timeoutMs, maxAttempts, onApiCall });
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LcConfigError } from '../lc-service.options.js';
+import type { LcDtoParams } from '../params/dto-validation.js';
 import type { LcHandlerArgs } from './lc-params.factory.js';
 
 export type LcInvoke = (...args: LcHandlerArgs) => Promise<unknown>;
@@ -12,18 +13,33 @@ export interface LcHandlerEntry {
   readonly invoke: LcInvoke;
   /** Called RI-style `(lc, oid, request)` and declares parameters: build the client eagerly. */
   readonly wantsClientArg: boolean;
+  /** The `params` / `args` DTO, validated and built before the handler runs. */
+  readonly params?: LcDtoParams;
+  /** A redelivered `mid` gets the first delivery's answer (`@LcIdempotent`, option `idempotency`). */
+  readonly idempotent?: boolean;
 }
 
 /**
- * Etype → handler, and detection name → handler. Filled once at boot; lookups on the hot path
- * are one or two Map reads.
+ * Etype → handler, detection name → handler, command name → handler. Filled once at boot;
+ * lookups on the hot path are one or two Map reads.
  */
 @Injectable()
 export class LcHandlerRegistry {
   private readonly byEtype = new Map<string, LcHandlerEntry>();
   private readonly byDetection = new Map<string, LcHandlerEntry>();
+  private readonly byCommand = new Map<string, LcHandlerEntry>();
 
-  register(entry: LcHandlerEntry, detections: readonly string[] | undefined): void {
+  register(
+    entry: LcHandlerEntry,
+    detections: readonly string[] | undefined,
+    command?: string,
+  ): void {
+    if (command !== undefined) {
+      const other = this.byCommand.get(command);
+      if (other !== undefined) throw duplicate(`command '${command}'`, other, entry);
+      this.byCommand.set(command, entry);
+      return;
+    }
     if (detections !== undefined && detections.length > 0) {
       for (const name of detections) {
         const other = this.byDetection.get(name);
@@ -37,11 +53,18 @@ export class LcHandlerRegistry {
     this.byEtype.set(entry.etype, entry);
   }
 
-  /** Detections go to the handler of their name (`cat`) first, then to the catch-all. */
+  /**
+   * Detections go to the handler of their name (`cat`) first, commands to the handler of their
+   * `command_name`; then to the etype's catch-all.
+   */
   find(etype: string, data: Record<string, unknown>): LcHandlerEntry | undefined {
     if (etype === 'detection' && this.byDetection.size > 0) {
       const cat = data.cat;
       const named = typeof cat === 'string' ? this.byDetection.get(cat) : undefined;
+      if (named !== undefined) return named;
+    } else if (etype === 'command' && this.byCommand.size > 0) {
+      const name = data.command_name;
+      const named = typeof name === 'string' ? this.byCommand.get(name) : undefined;
       if (named !== undefined) return named;
     }
     return this.byEtype.get(etype);
@@ -51,6 +74,7 @@ export class LcHandlerRegistry {
   etypes(): string[] {
     const etypes = new Set(this.byEtype.keys());
     if (this.byDetection.size > 0) etypes.add('detection');
+    if (this.byCommand.size > 0) etypes.add('command');
     return [...etypes];
   }
 

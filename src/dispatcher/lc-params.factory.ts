@@ -15,8 +15,11 @@ export class LcParamsFactory {
         return call.oid;
       case LcParamtype.SID:
         return call.sid;
-      case LcParamtype.DATA:
-        return typeof data === 'string' ? call.data[data] : call.data;
+      case LcParamtype.DATA: {
+        // The handler's DTO when it declares one, so a property is its transformed value too.
+        const source = (call.params ?? call.data) as Record<string, unknown>;
+        return typeof data === 'string' ? source[data] : source;
+      }
       case LcParamtype.REQUEST:
         return call;
       default:

@@ -45,6 +45,8 @@ export class LcCall implements LcRequest {
   readonly version: number;
   /** Epoch milliseconds. */
   readonly deadlineMs: number | undefined;
+  /** The validated, transformed `params` / `args` DTO, when the handler declares one. */
+  params: object | undefined = undefined;
 
   constructor(envelope: LcEnvelope, clientFactory: LcClientFactory) {
     this.eventType = envelope.etype;

@@ -2,6 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { LC_OPTIONS } from '../lc-service.constants.js';
 import { LcConfigError, type ResolvedLcOptions } from '../lc-service.options.js';
+import { insertExpressRoute, type ExpressAppLike } from '../platform/express-routes.js';
+import { unsupportedAdapter } from '../platform/get-routes.js';
+import { handleNodeWebhook } from '../platform/node-webhook.js';
 import { SIGNATURE_HEADER } from '../protocol/signature.js';
 import { LcDispatcher } from './lc-dispatcher.js';
 import { JSON_CONTENT_TYPE, rejection } from './lc-http-reply.js';
@@ -10,6 +13,7 @@ import { JSON_CONTENT_TYPE, rejection } from './lc-http-reply.js';
 interface FastifyRequestLike {
   body: unknown;
   headers: Record<string, string | string[] | undefined>;
+  raw: { httpVersionMajor: number };
 }
 interface FastifyReplyLike {
   code(status: number): FastifyReplyLike;
@@ -43,13 +47,14 @@ interface FastifyLike {
   ): void;
 }
 
-/** Fastify instances that already carry a webhook route, by path: a second forRoot() is a mistake. */
+/** HTTP instances that already carry a webhook route, by path: a second forRoot() is a mistake. */
 const mounted = new WeakMap<object, Set<string>>();
 
 /**
- * Mounts the webhook as a plain Fastify route in its own encapsulated context. There, every
- * content type is read as raw bytes: the signature is checked over exactly what was sent, before
- * any JSON parsing, and no `rawBody` bootstrap flag is needed.
+ * Mounts the webhook as a plain Fastify route in its own encapsulated context, or as an Express
+ * route ahead of the body parsers. Either way every content type is read as raw bytes: the
+ * signature is checked over exactly what was sent, before any JSON parsing, and no `rawBody`
+ * bootstrap flag is needed.
  */
 @Injectable()
 export class LcWebhookRoute {
@@ -66,15 +71,10 @@ export class LcWebhookRoute {
     // An application context without HTTP (a worker, a serverless host) dispatches by itself.
     if (adapter === undefined || adapter === null) return;
     const type = adapter.getType();
-    if (type !== 'fastify') {
-      throw new LcConfigError(
-        `LcServiceModule: the HTTP adapter is '${type}'. Bootstrap the app with @nestjs/platform-fastify: ` +
-          'NestFactory.create(AppModule, new FastifyAdapter()).',
-      );
-    }
-    const fastify = adapter.getInstance() as FastifyLike;
+    if (type !== 'fastify' && type !== 'express') throw unsupportedAdapter(type);
+    const instance = adapter.getInstance() as object;
     const { path, bodyLimit } = this.options;
-    const paths = mounted.get(fastify) ?? new Set<string>();
+    const paths = mounted.get(instance) ?? new Set<string>();
     if (paths.has(path)) {
       throw new LcConfigError(
         `LcServiceModule: a webhook route is already mounted at '${path}': LcServiceModule.forRoot() is imported twice. ` +
@@ -82,8 +82,15 @@ export class LcWebhookRoute {
       );
     }
     paths.add(path);
-    mounted.set(fastify, paths);
+    mounted.set(instance, paths);
     const dispatcher = this.dispatcher;
+    if (type === 'express') {
+      insertExpressRoute(instance as ExpressAppLike, 'post', path, (req, res) => {
+        void handleNodeWebhook(req, res, dispatcher, bodyLimit, this.logger);
+      });
+      return;
+    }
+    const fastify = instance as FastifyLike;
     fastify.register(async (child) => {
       child.removeAllContentTypeParsers();
       child.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) =>
@@ -93,6 +100,7 @@ export class LcWebhookRoute {
       child.post(path, async (req, reply) => {
         const body = Buffer.isBuffer(req.body) ? req.body : undefined;
         const out = await dispatcher.dispatch(body, req.headers[SIGNATURE_HEADER]);
+        if (out.close === true && req.raw.httpVersionMajor < 2) reply.header('connection', 'close');
         reply.code(out.status).header('content-type', JSON_CONTENT_TYPE).send(out.body);
       });
     });

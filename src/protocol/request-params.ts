@@ -15,6 +15,18 @@ export type LcRequestParamDefs = Record<string, LcRequestParamDef>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The RI's reasons and error strings, shared by the dict and the DTO paths so they always agree. */
+export const WRONG_DATA_TYPE = 'wrong data type';
+export const ENUM_INVALID_VALUE = 'enum has invalid value';
+
+export function invalidParameter(name: string, reason: string): string {
+  return `invalid parameter ${name}: ${reason}`;
+}
+
+export function missingParameter(name: string): string {
+  return `missing parameter ${name}`;
+}
+
 /**
  * Checks a definition dict the way the Go port checks command args, so a typo fails where it is
  * written instead of rejecting every request. Returns the first problem, or undefined.
@@ -82,15 +94,15 @@ export function validateRequestParams(
     if (value === null || value === undefined) continue;
     const def = Object.hasOwn(defs, name) ? defs[name] : undefined;
     if (def === undefined) continue;
-    if (!hasType(def, value)) return `invalid parameter ${name}: wrong data type`;
+    if (!hasType(def, value)) return invalidParameter(name, WRONG_DATA_TYPE);
     if (def.type === 'enum' && !(def.values ?? []).includes(value as string)) {
-      return `invalid parameter ${name}: enum has invalid value`;
+      return invalidParameter(name, ENUM_INVALID_VALUE);
     }
   }
   for (const [name, def] of Object.entries(defs)) {
     if (!def.is_required) continue;
     const value = Object.hasOwn(data, name) ? data[name] : undefined;
-    if (value === null || value === undefined) return `missing parameter ${name}`;
+    if (value === null || value === undefined) return missingParameter(name);
   }
   return undefined;
 }

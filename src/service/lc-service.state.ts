@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LcConfigError } from '../lc-service.options.js';
 import type { LcResourceRecord } from '../protocol/resources.js';
 import type { LcRequestParamDefs } from '../protocol/request-params.js';
 
@@ -15,6 +16,8 @@ export class LcServiceState {
   requestParams: LcRequestParamDefs | undefined;
   readonly commands: Record<string, unknown> = {};
   private revisionCounter = 0;
+  /** Who declared `requestParams`: a request DTO, or `LcService.setRequestParameters()`. */
+  private requestParamsOwner: string | undefined;
 
   get revision(): number {
     return this.revisionCounter;
@@ -22,5 +25,22 @@ export class LcServiceState {
 
   changed(): void {
     this.revisionCounter++;
+  }
+
+  /**
+   * Sets `requestParams`, refusing a second declarer: a request DTO and setRequestParameters()
+   * would validate differently, and silently keeping one would hide the mistake.
+   */
+  declareRequestParams(defs: LcRequestParamDefs, owner: string): void {
+    const current = this.requestParamsOwner;
+    if (current !== undefined && current !== owner) {
+      throw new LcConfigError(
+        `LcServiceModule: request parameters are declared twice, by ${current} and by ${owner}. ` +
+          "Declare them once: keep the DTO of @LcHandler('request', { params }) and stop calling setRequestParameters(), or the reverse.",
+      );
+    }
+    this.requestParamsOwner = owner;
+    this.requestParams = defs;
+    this.changed();
   }
 }

@@ -60,15 +60,15 @@ export class LcService implements BeforeApplicationShutdown {
 
   /**
    * The RI's dict form of `health.mtd.request_params`; `request` calls are validated against it
-   * before the handler runs.
+   * before the handler runs. Throws when a request handler declares a `params` DTO: declare the
+   * parameters one way only.
    */
   setRequestParameters(params: LcRequestParamDefs): void {
     const problem = checkRequestParamDefs(params);
     if (problem !== undefined) {
       throw new LcConfigError(`LcService.setRequestParameters: ${problem}`);
     }
-    this.state.requestParams = structuredClone(params);
-    this.state.changed();
+    this.state.declareRequestParams(structuredClone(params), 'LcService.setRequestParameters()');
   }
 
   /** One GCP-structured JSON line on stdout, with the RI's fields; `data` is merged in. */

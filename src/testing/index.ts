@@ -6,3 +6,4 @@ export {
   type LcTestClientOptions,
   type LcTestReply,
 } from './lc-test-client.js';
+export * from './fake-limacharlie/index.js';

@@ -2,7 +2,7 @@ import { Controller, Injectable, Module, Scope } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
 import { Inject } from '@nestjs/common';
 import { LcConfigError, LcCron, LcHandler, LcResource, LcServiceModule } from 'nestjs-lc-service';
-import { startLcApp } from '../helpers/lc-app.js';
+import { ADAPTERS, startLcApp } from '../helpers/lc-app.js';
 
 async function bootError(setup: Parameters<typeof startLcApp>[0]): Promise<Error> {
   try {
@@ -193,8 +193,8 @@ describe('boot-time errors name the class, method and fix', () => {
     await t.close();
   });
 
-  it('refuses a second forRoot() on the same path', async () => {
-    const err = await bootError({ imports: [SecondImport] });
+  it.each(ADAPTERS)('refuses a second forRoot() on the same path (%s)', async (adapter) => {
+    const err = await bootError({ adapter, imports: [SecondImport] });
     expect(err.message).toMatch(
       /already mounted at '\/': LcServiceModule\.forRoot\(\) is imported twice/,
     );

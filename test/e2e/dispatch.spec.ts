@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { DeepService, ProtocolHandlers, seen } from '../fixtures/protocol-handlers.js';
-import { SECRET, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
+import { ADAPTERS, SECRET, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
 
 /** The Python simulator's body: json.dumps(sort_keys=True) with ", " and ": " separators. */
 function pythonSortKeysJson(value: unknown): string {
@@ -14,10 +14,11 @@ function pythonSortKeysJson(value: unknown): string {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-describe('dispatch through real Fastify', () => {
+describe.each(ADAPTERS)('dispatch through real HTTP (%s)', (adapter) => {
   let t: LcTestApp;
   beforeAll(async () => {
-    t = await startLcApp({ providers: [ProtocolHandlers, DeepService] });
+    for (const key of Object.keys(seen)) delete seen[key];
+    t = await startLcApp({ adapter, providers: [ProtocolHandlers, DeepService] });
   });
   afterAll(() => t.close());
 

@@ -27,7 +27,7 @@ import {
   lcResponse,
   LimaCharlieClient,
 } from 'nestjs-lc-service';
-import { startLcApp, type LcTestApp } from '../helpers/lc-app.js';
+import { ADAPTERS, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
 
 const contexts: string[] = [];
 
@@ -129,10 +129,11 @@ class GuardedHandlers {
   }
 }
 
-describe('guards, pipes, interceptors and filters on LC handlers', () => {
+describe.each(ADAPTERS)('guards, pipes, interceptors and filters on LC handlers (%s)', (adapter) => {
   let t: LcTestApp;
   beforeAll(async () => {
     t = await startLcApp({
+      adapter,
       providers: [
         GuardedHandlers,
         { provide: APP_GUARD, useClass: GlobalAuthGuard },

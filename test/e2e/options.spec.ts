@@ -10,7 +10,7 @@ import {
   type LcServiceModuleOptions,
 } from 'nestjs-lc-service';
 import { LcTestClient } from 'nestjs-lc-service/testing';
-import { CapturingLogger, SECRET, startLcApp } from '../helpers/lc-app.js';
+import { ADAPTERS, CapturingLogger, SECRET, startLcApp } from '../helpers/lc-app.js';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LWNsYWltcw.s1gn4tur3';
 
@@ -55,9 +55,10 @@ class ConfigModule {
   }
 }
 
-describe('module options', () => {
+describe.each(ADAPTERS)('module options (%s)', (adapter) => {
   it('forRootAsync takes options from a factory with injected config', async () => {
     const t = await startLcApp({
+      adapter,
       lcModule: LcServiceModule.forRootAsync({
         imports: [
           ConfigModule.register({
@@ -90,6 +91,7 @@ describe('module options', () => {
   it('allowUnsigned accepts calls without a signature and warns loudly at boot', async () => {
     const logger = new CapturingLogger();
     const t = await startLcApp({
+      adapter,
       options: { secret: undefined, allowUnsigned: true },
       providers: [Handlers],
       logger,
@@ -107,6 +109,7 @@ describe('module options', () => {
 
   it('accepts each secret of a rotation', async () => {
     const t = await startLcApp({
+      adapter,
       options: { secret: ['old-secret', 'new-secret'] },
       providers: [Handlers],
     });
@@ -125,7 +128,12 @@ describe('module options', () => {
 
   it('traceComms logs requests and replies with the JWT redacted; errors never echo it', async () => {
     const logger = new CapturingLogger();
-    const t = await startLcApp({ options: { traceComms: true }, providers: [Handlers], logger });
+    const t = await startLcApp({
+      adapter,
+      options: { traceComms: true },
+      providers: [Handlers],
+      logger,
+    });
     try {
       await t.client.send('org_install', { jwt: JWT });
       const leak = await t.client.send('request', { jwt: JWT, data: { mode: 'leak' } });
@@ -141,7 +149,7 @@ describe('module options', () => {
   });
 
   it('exposeErrors puts the (redacted) stack in data.exception', async () => {
-    const t = await startLcApp({ options: { exposeErrors: true }, providers: [Handlers] });
+    const t = await startLcApp({ adapter, options: { exposeErrors: true }, providers: [Handlers] });
     try {
       const res = await t.client.send('request', { jwt: JWT, data: { mode: 'leak' } });
       const data = res.body.data as { exception: string };
@@ -153,7 +161,7 @@ describe('module options', () => {
   });
 
   it('rejects a body over bodyLimit with 413 and a JSON error', async () => {
-    const t = await startLcApp({ options: { bodyLimit: 1024 }, providers: [Handlers] });
+    const t = await startLcApp({ adapter, options: { bodyLimit: 1024 }, providers: [Handlers] });
     try {
       const res = await t.client.send('request', { data: { blob: 'x'.repeat(2048) } });
       expect(res.status).toBe(413);
@@ -170,7 +178,7 @@ describe('module options', () => {
   });
 
   it('validates request parameters set in the RI dict form, with the RI error strings', async () => {
-    const t = await startLcApp({ providers: [Handlers, ParamsConfig] });
+    const t = await startLcApp({ adapter, providers: [Handlers, ParamsConfig] });
     try {
       const send = (data: Record<string, unknown>) => t.client.send('request', { data });
       const sid = '0b6e0a3c-52bb-4b3c-b1b5-14c5b1c1a1f0';
@@ -211,7 +219,7 @@ describe('module options', () => {
         lc.setRequestParameters({ x: { type: 'float64', desc: 'd' } } as never);
       }
     }
-    await expect(startLcApp({ providers: [BadParams] })).rejects.toThrow(
+    await expect(startLcApp({ adapter, providers: [BadParams] })).rejects.toThrow(
       /setRequestParameters: parameter 'x' has unknown type "float64"/,
     );
   });
@@ -236,6 +244,7 @@ describe('module options', () => {
       }
     }
     const t = await startLcApp({
+      adapter,
       options: {
         limaCharlie: {
           clientFactory: (oid, jwt, signal) => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LcHandler, LcOid, type LcRequest } from 'nestjs-lc-service';
-import { startLcApp, type LcTestApp } from '../helpers/lc-app.js';
+import { ADAPTERS, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
 
 @Injectable()
 class Handlers {
@@ -14,10 +14,10 @@ class Handlers {
   }
 }
 
-describe('smoke', () => {
+describe.each(ADAPTERS)('smoke (%s)', (adapter) => {
   let t: LcTestApp;
   beforeAll(async () => {
-    t = await startLcApp({ providers: [Handlers] });
+    t = await startLcApp({ adapter, providers: [Handlers] });
   });
   afterAll(() => t.close());
 

@@ -1,14 +1,25 @@
 import 'reflect-metadata';
-import type { DynamicModule, LoggerService, ModuleMetadata, Provider } from '@nestjs/common';
+import type {
+  DynamicModule,
+  INestApplication,
+  LoggerService,
+  ModuleMetadata,
+  Provider,
+} from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { LcServiceModule, type LcServiceModuleOptions } from 'nestjs-lc-service';
 import { LcTestClient } from 'nestjs-lc-service/testing';
 
 export const SECRET = 'test-secret';
 
+/** The HTTP platforms the module supports; e2e suites run on each. */
+export const ADAPTERS = ['fastify', 'express'] as const;
+export type LcTestAdapter = (typeof ADAPTERS)[number];
+
 export interface LcTestApp {
-  app: NestFastifyApplication;
+  app: INestApplication;
   url: string;
   client: LcTestClient;
   close(): Promise<void>;
@@ -20,9 +31,13 @@ export interface LcTestAppSetup {
   options?: Partial<LcServiceModuleOptions>;
   /** Replaces `LcServiceModule.forRoot(...)` (e.g. forRootAsync). */
   lcModule?: DynamicModule;
-  configure?: (app: NestFastifyApplication) => void;
+  configure?: (app: INestApplication) => void;
   /** Receives the app's log lines; silent by default. */
   logger?: LoggerService;
+  /** The HTTP platform. Default `fastify`. */
+  adapter?: LcTestAdapter;
+  /** Options of `createNestApplication` besides the logger (e.g. `bodyParser`, `rawBody`). */
+  appOptions?: { bodyParser?: boolean; rawBody?: boolean };
 }
 
 /** A LoggerService that keeps every line, for assertions on what was (not) logged. */
@@ -52,7 +67,7 @@ export class CapturingLogger implements LoggerService {
   }
 }
 
-/** Boots a real Fastify Nest app with the module on 127.0.0.1 and a signed test client for it. */
+/** Boots a real Nest app (Fastify or Express) with the module on 127.0.0.1 and a signed client. */
 export async function startLcApp(setup: LcTestAppSetup = {}): Promise<LcTestApp> {
   const lcModule =
     setup.lcModule ??
@@ -61,8 +76,10 @@ export async function startLcApp(setup: LcTestAppSetup = {}): Promise<LcTestApp>
     imports: [lcModule, ...(setup.imports ?? [])],
     providers: setup.providers ?? [],
   }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+  const adapter = setup.adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter();
+  const app = moduleRef.createNestApplication(adapter, {
     logger: setup.logger ?? false,
+    ...setup.appOptions,
   });
   setup.configure?.(app);
   await app.listen(0, '127.0.0.1');

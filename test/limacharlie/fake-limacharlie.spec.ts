@@ -63,12 +63,14 @@ describe('FakeLimaCharlie', () => {
   it('parses a form body sent on GET, as py does', async () => {
     const { oid, jwt } = fake().addOrg();
     const url = new URL(`${fake().url}/v1/rules/${oid}`);
+    const form = 'namespace=managed&x=1&x=2';
     const status = await new Promise<number | undefined>((resolve, reject) => {
       const req = request(url, {
         method: 'GET',
         headers: {
           authorization: `bearer ${jwt}`,
           'content-type': 'application/x-www-form-urlencoded',
+          'content-length': String(form.length),
         },
       });
       req.on('response', (res) => {
@@ -76,7 +78,7 @@ describe('FakeLimaCharlie', () => {
         res.on('end', () => resolve(res.statusCode));
       });
       req.on('error', reject);
-      req.end('namespace=managed&x=1&x=2');
+      req.end(form);
     });
 
     expect(status).toBe(200);
@@ -146,10 +148,10 @@ describe('FakeLimaCharlie', () => {
     const own = new FakeLimaCharlie();
     await own.start();
     const { jwt } = own.addOrg();
-    own.hangNext({ path: 'who' });
     await fetch(`${own.url}/v1/who`, { headers: { authorization: `bearer ${jwt}` } }).then((res) =>
       res.text(),
     );
+    own.hangNext({ path: 'who' });
     const hanging = fetch(`${own.url}/v1/who`, { headers: { authorization: `bearer ${jwt}` } });
     while (own.calls.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
 

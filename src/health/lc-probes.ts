@@ -1,0 +1,29 @@
+import type { LcPlainReply } from '../platform/get-routes.js';
+import type { LcRunState } from '../operations/lc-run-state.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+// Probes say only whether to send traffic: no version, no names, nothing an outsider can use.
+const LIVE: LcPlainReply = { status: 200, contentType: JSON_TYPE, body: '{"status":"ok"}' };
+const READY: LcPlainReply = { status: 200, contentType: JSON_TYPE, body: '{"status":"ready"}' };
+const STARTING: LcPlainReply = {
+  status: 503,
+  contentType: JSON_TYPE,
+  body: '{"status":"starting"}',
+};
+const DRAINING: LcPlainReply = {
+  status: 503,
+  contentType: JSON_TYPE,
+  body: '{"status":"draining"}',
+};
+
+/** Liveness: the event loop answers. A stuck process fails it by not answering at all. */
+export function livenessReply(): LcPlainReply {
+  return LIVE;
+}
+
+/** Readiness: booted and not draining. */
+export function readinessReply(state: LcRunState): LcPlainReply {
+  if (state.draining) return DRAINING;
+  return state.ready ? READY : STARTING;
+}

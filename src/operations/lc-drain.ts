@@ -1,0 +1,84 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { LcDispatcher } from '../dispatcher/lc-dispatcher.js';
+import { LC_OPTIONS } from '../lc-service.constants.js';
+import type { ResolvedLcOptions } from '../lc-service.options.js';
+import { LcRunState } from './lc-run-state.js';
+
+const POLL_MS = 25;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Graceful shutdown. On `app.close()` (SIGTERM with `enableShutdownHooks()`): readiness turns
+ * false, new calls are answered 503 with `retry: true`, and calls in flight get up to
+ * `shutdownGraceMs` to finish. Then Nest goes on: `LcService` timers stop, the server closes.
+ */
+@Injectable()
+export class LcDrain implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('LcService');
+  private drained: Promise<void> | undefined;
+
+  constructor(
+    @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,
+    private readonly state: LcRunState,
+    private readonly dispatcher: LcDispatcher,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  onModuleInit(): void {
+    const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
+    if (adapter === undefined || adapter === null) return;
+    // The adapter's beforeClose is Nest's first shutdown step, ahead of every onModuleDestroy:
+    // draining there lets calls in flight finish while the pools and clients they use, which
+    // other providers close in their own hooks, are still open.
+    const next = adapter.beforeClose.bind(adapter);
+    adapter.beforeClose = async () => {
+      await this.drain();
+      next();
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.state.ready = true;
+  }
+
+  /** Without an HTTP adapter (serverless, app context) this is the first hook that can drain. */
+  onModuleDestroy(): Promise<void> {
+    return this.drain();
+  }
+
+  drain(): Promise<void> {
+    this.drained ??= this.waitForCalls();
+    return this.drained;
+  }
+
+  private async waitForCalls(): Promise<void> {
+    this.state.ready = false;
+    this.state.draining = true;
+    const grace = this.options.shutdownGraceMs;
+    const pending = this.dispatcher.callsInProgress;
+    this.logger.log(
+      `shutting down: new calls are answered with retry; ${pending} in progress (waiting up to ${grace} ms)`,
+    );
+    const until = Date.now() + grace;
+    while (this.dispatcher.callsInProgress > 0 && Date.now() < until) {
+      await sleep(Math.min(POLL_MS, until - Date.now()));
+    }
+    const left = this.dispatcher.callsInProgress;
+    if (left > 0) {
+      this.logger.warn(
+        `${left} call(s) still in progress when shutdownGraceMs (${grace} ms) ran out`,
+      );
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { livenessReply, readinessReply } from '../health/lc-probes.js';
+import { LC_OPTIONS } from '../lc-service.constants.js';
+import type { ResolvedLcOptions } from '../lc-service.options.js';
+import type { LcMetrics } from '../metrics/lc-metrics.js';
+import { mountGetRoutes, type LcGetRoute } from '../platform/get-routes.js';
+import { LcRunState } from './lc-run-state.js';
+import { LC_METRICS } from './operations.tokens.js';
+
+/** The probes and the metrics route: unsigned GETs, mounted at boot right after the webhook. */
+@Injectable()
+export class LcOperationsRoutes {
+  constructor(
+    @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,
+    @Inject(LC_METRICS) private readonly metrics: LcMetrics | null,
+    private readonly state: LcRunState,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  mount(): void {
+    const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
+    if (adapter === undefined || adapter === null) return;
+    const routes = this.routes();
+    if (routes.length > 0) mountGetRoutes(adapter, routes);
+  }
+
+  private routes(): LcGetRoute[] {
+    const routes: LcGetRoute[] = [];
+    const { probes } = this.options;
+    if (probes !== undefined) {
+      routes.push({ path: probes.liveness, reply: livenessReply });
+      routes.push({ path: probes.readiness, reply: () => readinessReply(this.state) });
+    }
+    const metrics = this.metrics;
+    const path = this.options.metrics?.path;
+    if (metrics !== null && path !== undefined) {
+      routes.push({
+        path,
+        reply: async () => ({
+          status: 200,
+          contentType: metrics.contentType,
+          body: await metrics.render(),
+        }),
+      });
+    }
+    return routes;
+  }
+}

@@ -1,0 +1,11 @@
+import { Injectable } from '@nestjs/common';
+
+/**
+ * Where the replica is in its life: not ready until the app has booted, then ready, then
+ * draining from the first shutdown step on. Read by the readiness probe and the dispatcher.
+ */
+@Injectable()
+export class LcRunState {
+  ready = false;
+  draining = false;
+}

@@ -1,0 +1,34 @@
+import type { Provider } from '@nestjs/common';
+import { LcIdempotency } from '../idempotency/lc-idempotency.js';
+import { LcMemoryIdempotencyStore } from '../idempotency/memory-idempotency-store.js';
+import { LC_OPTIONS } from '../lc-service.constants.js';
+import type { ResolvedLcOptions } from '../lc-service.options.js';
+import { LcMetrics } from '../metrics/lc-metrics.js';
+import { LcDrain } from './lc-drain.js';
+import { LcOperationsRoutes } from './lc-operations.routes.js';
+import { LcRunState } from './lc-run-state.js';
+import { LC_IDEMPOTENCY, LC_METRICS } from './operations.tokens.js';
+
+/** Graceful shutdown, probes, metrics and idempotency, as the module options configure them. */
+export const operationsProviders: Provider[] = [
+  LcRunState,
+  {
+    provide: LC_METRICS,
+    useFactory: (options: ResolvedLcOptions) =>
+      options.metrics === undefined ? null : LcMetrics.create(options.metrics),
+    inject: [LC_OPTIONS],
+  },
+  {
+    provide: LC_IDEMPOTENCY,
+    useFactory: (options: ResolvedLcOptions, metrics: LcMetrics | null) => {
+      const config = options.idempotency;
+      if (config === undefined) return null;
+      const store =
+        config.store === 'memory' ? new LcMemoryIdempotencyStore(config.maxEntries) : config.store;
+      return new LcIdempotency(store, config.ttlMs, options.serviceName, metrics?.replayed);
+    },
+    inject: [LC_OPTIONS, LC_METRICS],
+  },
+  LcDrain,
+  LcOperationsRoutes,
+];

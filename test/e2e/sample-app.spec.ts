@@ -1,0 +1,102 @@
+import 'reflect-metadata';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { FakeLimaCharlie, LcTestClient } from 'nestjs-lc-service/testing';
+import { AppModule } from '../../sample-app/app.module.js';
+import { EVIL_HASHES, SAMPLE_RULES } from '../../sample-app/rules.js';
+
+const SECRET = 'sample-secret';
+
+/** The sample service against a fake LimaCharlie: real HTTP on both sides. */
+describe('the sample app drives the LimaCharlie API', () => {
+  const fake = new FakeLimaCharlie();
+  let app: NestFastifyApplication;
+  let client: LcTestClient;
+  let oid: string;
+  let online: string;
+  let offline: string;
+
+  beforeAll(async () => {
+    await fake.start();
+    const org = fake.addOrg();
+    oid = org.oid;
+    online = fake.addSensor(oid, { hostname: 'web-1' }).sid;
+    offline = fake.addSensor(oid, { hostname: 'db-1', online: false }).sid;
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule.register({ port: 0, secret: SECRET, traceComms: false, apiUrl: fake.url })],
+    }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    await app.listen(0, '127.0.0.1');
+    client = new LcTestClient({ url: await app.getUrl(), secret: SECRET, oid, jwt: org.jwt });
+  });
+  afterAll(async () => {
+    await app.close();
+    await fake.stop();
+  });
+
+  it('installs its rules, idempotently, and removes them on uninstall', async () => {
+    const first = await client.send('org_install');
+    expect(first.body).toEqual({
+      success: true,
+      data: { rules: { added: ['sample-evil-hash'], replaced: [], removed: [], unchanged: [] } },
+    });
+    const stored = fake.getRules(oid, 'general')['sample-evil-hash'];
+    expect(stored).toMatchObject({
+      detect: SAMPLE_RULES['sample-evil-hash'].detect,
+      respond: SAMPLE_RULES['sample-evil-hash'].respond,
+    });
+    const writes = () => fake.calls.filter((c) => c.method !== 'GET').length;
+    const before = writes();
+    const again = await client.send('org_install');
+    expect((again.body.data as { rules: { unchanged: string[] } }).rules.unchanged).toEqual(['sample-evil-hash']);
+    expect(writes()).toBe(before);
+
+    const uninstall = await client.send('org_uninstall');
+    expect(uninstall.body).toEqual({ success: true, data: {} });
+    expect(fake.getRules(oid, 'general')).toEqual({});
+  });
+
+  it('tasks online sensors daily and skips offline ones', async () => {
+    const tasked = await client.send('sensor_per_24h', { data: { sid: online } });
+    expect(tasked.body).toEqual({ success: true, data: { tasked: true } });
+    expect(fake.tasks.filter((t) => t.sid === online).map((t) => t.tasks)).toEqual([['os_packages']]);
+    const skipped = await client.send('sensor_per_24h', { data: { sid: offline } });
+    expect(skipped.body).toEqual({ success: true, data: { tasked: false, reason: 'offline' } });
+    expect(fake.tasks.some((t) => t.sid === offline)).toBe(false);
+  });
+
+  it('counts sensors hourly and tags new sensors', async () => {
+    const hourly = await client.send('org_per_1h');
+    expect(hourly.body).toEqual({ success: true, data: { sensors: 2 } });
+    const welcome = await client.send('new_sensor', { data: { sid: offline } });
+    expect(welcome.body.success).toBe(true);
+    expect(fake.sensorTags(offline)).toContain('seen-by-sample');
+  });
+
+  it('tags the host of an evil-hash detection and reports a job', async () => {
+    const res = await client.send('detection', {
+      data: {
+        cat: 'evil-hash',
+        routing: { sid: online, hostname: 'web-1' },
+        detect: { event: { HASH: EVIL_HASHES[0], FILE_PATH: '/tmp/x' } },
+      },
+    });
+    expect(res.body.success).toBe(true);
+    expect(fake.sensorTags(online)).toContain('evil-hash-seen');
+    const [job] = res.body.jobs as { cause: string; sid: string[]; hist: { attachments: unknown[] }[] }[];
+    expect(job.cause).toBe('known-bad hash on web-1');
+    expect(job.sid).toEqual([online]);
+    expect(job.hist[0].attachments).toEqual([
+      { att_type: 'table', caption: 'evidence', headers: ['field', 'value'], rows: [['hash', EVIL_HASHES[0]], ['path', '/tmp/x']] },
+    ]);
+  });
+
+  it('answers retry when the LimaCharlie API keeps failing, and no retry when the JWT is refused', async () => {
+    fake.failNext({ path: /\/rules\//, status: 500 });
+    const failed = await client.send('org_install');
+    expect(failed.body).toMatchObject({ success: false, retry: true });
+    const refused = await client.send('org_install', { jwt: 'not-a-known-token' });
+    expect(refused.body).toMatchObject({ success: false, retry: true });
+    expect(JSON.stringify(refused.body)).not.toContain('not-a-known-token');
+  });
+});
