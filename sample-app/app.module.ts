@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LcServiceModule } from 'nestjs-lc-service';
+import { AuditHandlers } from './audit.handlers.js';
 import { CommandHandlers } from './commands.handlers.js';
 import type { SampleConfig } from './config.js';
 import { DetectionHandlers } from './detection.handlers.js';
@@ -20,7 +21,10 @@ export class AppModule {
           serviceName: SERVICE_NAME,
           secret: config.secret,
           traceComms: config.traceComms,
+          interactive: true,
           limaCharlie: { apiUrl: config.apiUrl },
+          metrics: config.metrics,
+          shutdownGraceMs: config.shutdownGraceMs,
         }),
       ],
       providers: [
@@ -29,6 +33,7 @@ export class AppModule {
         SensorHandlers,
         RequestHandlers,
         CommandHandlers,
+        AuditHandlers,
       ],
     };
   }

@@ -7,6 +7,12 @@ export interface SampleConfig {
   /** LimaCharlie REST root; point it at a FakeLimaCharlie for local runs. */
   apiUrl?: string;
   traceComms: boolean;
+  /** Prometheus metrics at GET /metrics (`LC_METRICS=1`). */
+  metrics?: boolean;
+  /** How long a SIGTERM waits for calls in flight (`LC_SHUTDOWN_GRACE_MS`, default 10 000). */
+  shutdownGraceMs?: number;
+  /** GCP-structured JSON logs for Cloud Logging (`LC_LOG_FORMAT=gcp`). */
+  gcpLogs?: boolean;
 }
 
 export const DEV_SECRET = 'dev-secret-change-me';
@@ -24,5 +30,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SampleConfi
     secret,
     apiUrl: env.LC_API_URL || undefined,
     traceComms: env.LC_TRACE_COMMS === '1',
+    metrics: env.LC_METRICS === '1',
+    shutdownGraceMs: env.LC_SHUTDOWN_GRACE_MS ? Number(env.LC_SHUTDOWN_GRACE_MS) : undefined,
+    gcpLogs: env.LC_LOG_FORMAT === 'gcp',
   };
 }

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from './app.module.js';
+import { LcGcpLogger } from 'nestjs-lc-service';
+import { AppModule, SERVICE_NAME } from './app.module.js';
 import { configFromEnv } from './config.js';
 
 async function main(): Promise<void> {
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
     new FastifyAdapter(),
+    config.gcpLogs ? { logger: new LcGcpLogger(SERVICE_NAME) } : {},
   );
   app.enableShutdownHooks();
   await app.listen(config.port, '0.0.0.0');

@@ -20,7 +20,20 @@ export { LcParam, type LcParamOptions } from './params/lc-param.decorator.js';
 export { IsSid, isSid, IS_SID } from './params/is-sid.decorator.js';
 export type { LcCommandDescriptor } from './params/handler-params.js';
 export { LcResource, type LcResourceOptions } from './decorators/lc-resource.decorator.js';
-export { LcClient, LcOid, LcSid, LcData, LcReq } from './decorators/lc-params.decorator.js';
+export {
+  LcClient,
+  LcOid,
+  LcSid,
+  LcData,
+  LcReq,
+  LcEvent,
+  LcJob,
+  LcTaskCtx,
+} from './decorators/lc-params.decorator.js';
+export { LcTaskCallback } from './interactive/lc-task-callback.decorator.js';
+export { LcInteractive, type LcRuleStep } from './interactive/lc-interactive.js';
+export { LcTaskError, MAX_CTX_BYTES } from './interactive/investigation-id.js';
+export { interactiveRule } from './interactive/interactive-rule.js';
 export type { LcRequest } from './dispatcher/lc-request.js';
 export { LcContext } from './dispatcher/lc-context.js';
 export { LcDispatcher } from './dispatcher/lc-dispatcher.js';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LcBootstrap } from './dispatcher/lc-bootstrap.js';
+import { LcInteractive } from './interactive/lc-interactive.js';
 import { LcContext } from './dispatcher/lc-context.js';
 import { LcDispatcher } from './dispatcher/lc-dispatcher.js';
 import { LcExplorer } from './dispatcher/lc-explorer.js';
@@ -35,8 +36,9 @@ import { LcServiceState } from './service/lc-service.state.js';
     LcBootstrap,
     LcService,
     LcContext,
+    LcInteractive,
     ...operationsProviders,
   ],
-  exports: [LcService, LcContext, LcDispatcher, LC_OPTIONS],
+  exports: [LcService, LcContext, LcDispatcher, LcInteractive, LC_OPTIONS],
 })
 export class LcServiceModule extends LcServiceConfigurableModule {}

@@ -1,5 +1,9 @@
 import type { LimaCharlieClient } from './limacharlie/index.js';
-import { resolveProbes, type LcProbeOptions, type ResolvedLcProbes } from './health/probe-options.js';
+import {
+  resolveProbes,
+  type LcProbeOptions,
+  type ResolvedLcProbes,
+} from './health/probe-options.js';
 import {
   resolveIdempotency,
   type LcIdempotencyOptions,
@@ -198,7 +202,10 @@ function resolveOperations(
   const probes = resolveProbes(opts.probes, fail);
   const metrics = resolveMetrics(opts.metrics, fail);
   const metricsPath = metrics?.path;
-  if (metricsPath !== undefined && (metricsPath === probes?.liveness || metricsPath === probes?.readiness)) {
+  if (
+    metricsPath !== undefined &&
+    (metricsPath === probes?.liveness || metricsPath === probes?.readiness)
+  ) {
     fail('metrics.path', `'${metricsPath}' is already a probe route; give metrics another path`);
   }
   return { probes, metrics, idempotency: resolveIdempotency(opts.idempotency, fail) };

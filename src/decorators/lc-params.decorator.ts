@@ -8,6 +8,9 @@ export enum LcParamtype {
   SID = 2,
   DATA = 3,
   REQUEST = 4,
+  EVENT = 5,
+  JOB = 6,
+  TASK_CTX = 7,
 }
 
 type ParamPipe = PipeTransform | Type<PipeTransform>;
@@ -63,3 +66,14 @@ export const LcData = (property?: string, ...pipes: ParamPipe[]): ParameterDecor
   data(property, pipes);
 /** The whole `LcRequest`. */
 export const LcReq = (): ParameterDecorator => request();
+
+const event = lcParam({ type: LcParamtype.EVENT, validated: false });
+const job = lcParam({ type: LcParamtype.JOB, validated: false });
+const taskCtx = lcParam({ type: LcParamtype.TASK_CTX, validated: false });
+
+/** In an `@LcTaskCallback`: the sensor's reply event (`detect` of the detection). */
+export const LcEvent = (): ParameterDecorator => event();
+/** In an `@LcTaskCallback`: the `Job` the task was sent with (an update of it), or null. */
+export const LcJob = (): ParameterDecorator => job();
+/** In an `@LcTaskCallback`: the `ctx` the task was sent with. */
+export const LcTaskCtx = (): ParameterDecorator => taskCtx();

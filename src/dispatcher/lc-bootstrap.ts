@@ -19,6 +19,7 @@ import { LcHandlerRegistry, type LcInvoke } from './lc-handler.registry.js';
 import { LcParamsFactory } from './lc-params.factory.js';
 import { LcWebhookRoute } from './lc-webhook.route.js';
 import { LcOperationsRoutes } from '../operations/lc-operations.routes.js';
+import { LcInteractive } from '../interactive/lc-interactive.js';
 
 const INVOKER_OPTIONS = { guards: true, interceptors: true, filters: false };
 
@@ -41,12 +42,14 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
     private readonly contextCreator: ExternalContextCreator,
     private readonly route: LcWebhookRoute,
     private readonly operationsRoutes: LcOperationsRoutes,
+    private readonly interactive: LcInteractive,
   ) {}
 
   onModuleInit(): void {
     const methods = this.explorer.explore();
     for (const method of methods) {
       for (const meta of method.handlers) this.registerHandler(method, meta);
+      if (method.taskCallback !== undefined) this.registerTaskCallback(method);
     }
     this.resourceMethods = methods.filter((m) => m.resource !== undefined);
     this.state.changed();
@@ -136,30 +139,13 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
       methodName,
       `LcServiceModule: ${where}`,
     );
-    const proto = Object.getPrototypeOf(instance) as Record<
-      string,
-      (...args: unknown[]) => unknown
-    >;
-    const callback = proto[methodName];
-    const invoke = this.contextCreator.create(
-      instance as Record<string, unknown>,
-      callback,
-      methodName,
-      ROUTE_ARGS_METADATA,
-      this.paramsFactory,
-      undefined,
-      undefined,
-      INVOKER_OPTIONS,
-      LC_CONTEXT_TYPE,
-    ) as unknown as LcInvoke;
-    const declaresParams =
-      Reflect.getMetadata(ROUTE_ARGS_METADATA, instance.constructor, methodName) !== undefined;
+    const { callback, invoke, wantsClientArg } = this.invoker(instance, methodName);
     this.registry.register(
       {
         name: `${className}.${methodName}`,
         etype: meta.etype,
         invoke,
-        wantsClientArg: !declaresParams && callback.length > 0,
+        wantsClientArg,
         params: dto,
         idempotent: handlerIsIdempotent(
           callback,
@@ -174,5 +160,42 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
     else if (dto !== undefined) {
       this.state.declareRequestParams(dto.defs, `the params DTO ${dto.dto.name} of ${where}`);
     }
+  }
+
+  private registerTaskCallback(method: LcDiscoveredMethod): void {
+    const { instance, className, methodName, taskCallback } = method;
+    const where = `${className}.${methodName}`;
+    const name = taskCallback?.name ?? where;
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_.:-]{1,128}$/.test(name)) {
+      throw new LcConfigError(
+        `LcServiceModule: @LcTaskCallback on ${where}: the name ${JSON.stringify(name)} must be 1-128 characters of A-Z a-z 0-9 _ . : - (it travels in investigation ids).`,
+      );
+    }
+    const { callback, invoke, wantsClientArg } = this.invoker(instance, methodName);
+    this.interactive.register(name, { name: where, etype: 'detection', invoke, wantsClientArg }, callback);
+  }
+
+  /** One ExternalContextCreator invoker per method: guards, pipes and interceptors included. */
+  private invoker(
+    instance: object,
+    methodName: string,
+  ): { callback: (...args: unknown[]) => unknown; invoke: LcInvoke; wantsClientArg: boolean } {
+    const proto = Object.getPrototypeOf(instance) as Record<string, (...args: unknown[]) => unknown>;
+    const callback = proto[methodName];
+    const invoke = this.contextCreator.create(
+      instance as Record<string, unknown>,
+      callback,
+      methodName,
+      ROUTE_ARGS_METADATA,
+      this.paramsFactory,
+      undefined,
+      undefined,
+      INVOKER_OPTIONS,
+      LC_CONTEXT_TYPE,
+    ) as unknown as LcInvoke;
+    const declaresParams =
+      Reflect.getMetadata(ROUTE_ARGS_METADATA, instance.constructor, methodName) !== undefined;
+    // RI-style methods get the client as their first argument: build it only if they take one.
+    return { callback, invoke, wantsClientArg: !declaresParams && callback.length > 0 };
   }
 }

@@ -23,6 +23,7 @@ import {
 } from '../protocol/response.js';
 import { SignatureVerifier } from '../protocol/signature.js';
 import { LcHealth } from '../health/lc-health.js';
+import { LcInteractive, type LcRoutedReply } from '../interactive/lc-interactive.js';
 import { LcServiceState } from '../service/lc-service.state.js';
 import { lcCallStorage } from './lc-call.storage.js';
 import { LcHandlerRegistry, type LcHandlerEntry } from './lc-handler.registry.js';
@@ -38,6 +39,8 @@ import { errorToWire, resultToWire } from './lc-result.js';
 
 /** setTimeout cannot wait longer; a later deadline is not enforced locally. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A call still running is answered a fifth of its time before the deadline, at most this much. */
+const MAX_REPLY_MARGIN_MS = 1000;
 const EMPTY = Buffer.alloc(0);
 
 class DeadlineReached extends Error {}
@@ -63,10 +66,19 @@ export class LcDispatcher {
     private readonly runState: LcRunState,
     @Inject(LC_METRICS) private readonly metrics: LcMetrics | null,
     @Inject(LC_IDEMPOTENCY) private readonly idempotency: LcIdempotency | null,
+    private readonly interactive: LcInteractive,
   ) {
     this.verifier = options.secrets.length > 0 ? new SignatureVerifier(options.secrets) : undefined;
-    this.clientFactory =
+    const factory =
       options.limaCharlie.clientFactory ?? defaultClientFactory(options, metrics?.apiCall);
+    // Clients of an interactive service, the user's own factory's included, can track tasks.
+    this.clientFactory = interactive.enabled
+      ? (oid, jwt, signal) => {
+          const client = factory(oid, jwt, signal);
+          client.useTaskTracker(interactive);
+          return client;
+        }
+      : factory;
     metrics?.watchInFlight(() => this.inFlight);
   }
 
@@ -107,7 +119,7 @@ export class LcDispatcher {
       const reply = await this.answer(envelope, call);
       if (this.options.traceComms) this.trace('REP', call, reply.body);
       metrics?.record(envelope.etype, reply, started);
-      return reply;
+      return this.runState.draining ? { ...reply, close: true } : reply;
     } finally {
       this.inFlight--;
     }
@@ -125,8 +137,17 @@ export class LcDispatcher {
       case 'get_resource':
         return this.reply(answerGetResource(this.state.resources, envelope.data));
     }
+    const interactive = this.interactive;
+    if (envelope.etype === 'detection' && interactive.enabled) {
+      const routed = interactive.route(envelope.data);
+      if (routed !== undefined) return this.reply(await this.taskReply(routed, call), call);
+    }
+    const ruleStep = interactive.ruleStep(envelope.etype);
     const entry = this.registry.find(envelope.etype, envelope.data);
-    if (entry === undefined) return this.reply(failure(NOT_IMPLEMENTED, false, true));
+    if (entry === undefined) {
+      if (ruleStep === undefined) return this.reply(failure(NOT_IMPLEMENTED, false, true));
+      return this.reply(await interactive.applyRule(ruleStep, call, { success: true, data: {} }), call);
+    }
     if (entry.params !== undefined) {
       const checked = await entry.params.validate(envelope.data);
       if (!checked.ok) return this.reply(failure(checked.error, false));
@@ -135,7 +156,21 @@ export class LcDispatcher {
       const invalid = validateRequestParams(this.state.requestParams, envelope.data);
       if (invalid !== undefined) return this.reply(failure(invalid, false));
     }
-    return this.reply(await this.invoke(entry, call), call);
+    const wire = await this.invoke(entry, call);
+    if (ruleStep === undefined) return this.reply(wire, call);
+    return this.reply(await interactive.applyRule(ruleStep, call, wire), call);
+  }
+
+  /** A reply to a tracked task: its callback `(lc, oid, event, job, ctx)`, or a refusal. */
+  private taskReply(routed: LcRoutedReply, call: LcCall): Promise<LcWireResponse> {
+    if ('refused' in routed) {
+      this.logger.warn(`refused an interactive detection for ${call.oid ?? '-'}: ${routed.refused}`);
+      return Promise.resolve(failure(routed.refused, false));
+    }
+    const { entry, task } = routed;
+    call.task = task;
+    const lc = entry.wantsClientArg ? call.client : null;
+    return this.run(entry, call, [lc, call.oid, task.event, task.job, task.ctx]);
   }
 
   private invoke(entry: LcHandlerEntry, call: LcCall): Promise<LcWireResponse> {
@@ -145,10 +180,12 @@ export class LcDispatcher {
     return this.run(entry, call);
   }
 
-  private async run(entry: LcHandlerEntry, call: LcCall): Promise<LcWireResponse> {
+  private async run(entry: LcHandlerEntry, call: LcCall, args?: unknown[]): Promise<LcWireResponse> {
     try {
-      const lc = entry.wantsClientArg ? call.client : null;
-      const running = lcCallStorage.run(call, () => entry.invoke(lc, call.oid, call));
+      const lc = args === undefined && entry.wantsClientArg ? call.client : null;
+      const running = lcCallStorage.run(call, () =>
+        args === undefined ? entry.invoke(lc, call.oid, call) : entry.invoke(...args),
+      );
       return resultToWire(await this.withinDeadline(call, running));
     } catch (err) {
       return this.failed(entry, call, err);
@@ -160,7 +197,9 @@ export class LcDispatcher {
    * waiting by then, and the signal tells the handler's API calls to stop too.
    */
   private withinDeadline(call: LcCall, running: Promise<unknown>): Promise<unknown> {
-    const remaining = call.deadlineMs === undefined ? undefined : call.deadlineMs - Date.now();
+    const left = call.deadlineMs === undefined ? undefined : call.deadlineMs - Date.now();
+    // Answered a little early: a reply sent at the deadline reaches LimaCharlie after it stopped waiting.
+    const remaining = left === undefined ? undefined : left - Math.min(MAX_REPLY_MARGIN_MS, left / 5);
     if (remaining === undefined || remaining > MAX_TIMER_MS) return running;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

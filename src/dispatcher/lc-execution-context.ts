@@ -1,5 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { LC_CONTEXT_TYPE } from '../lc-service.constants.js';
+import { lcCallStorage } from './lc-call.storage.js';
 import type { LcRequest } from './lc-request.js';
 
 /**
@@ -10,12 +11,14 @@ export function isLcContext(host: ArgumentsHost): boolean {
   return host.getType<string>() === LC_CONTEXT_TYPE;
 }
 
-/** The `LcRequest` of an LC handler's execution context (its arguments are `(lc, oid, request)`). */
+/** The `LcRequest` of an LC handler's (or task callback's) execution context. */
 export function getLcRequest(host: ArgumentsHost): LcRequest {
   if (!isLcContext(host)) {
     throw new Error(
       `getLcRequest: this execution context is '${host.getType()}', not an LC handler`,
     );
   }
-  return host.getArgByIndex<LcRequest>(2);
+  const call = lcCallStorage.getStore();
+  if (call === undefined) throw new Error('getLcRequest: no LimaCharlie call is being handled');
+  return call;
 }

@@ -3,7 +3,12 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import type { LcHandlerMeta } from '../decorators/lc-handler.decorator.js';
 import type { LcResourceOptions } from '../decorators/lc-resource.decorator.js';
-import { LC_HANDLER_METADATA, LC_RESOURCE_METADATA } from '../lc-service.constants.js';
+import type { LcTaskCallbackMeta } from '../interactive/lc-task-callback.decorator.js';
+import {
+  LC_HANDLER_METADATA,
+  LC_RESOURCE_METADATA,
+  LC_TASK_CALLBACK_METADATA,
+} from '../lc-service.constants.js';
 import { LcConfigError } from '../lc-service.options.js';
 
 /** A provider method that carries LC decorators. */
@@ -13,6 +18,7 @@ export interface LcDiscoveredMethod {
   methodName: string;
   handlers: LcHandlerMeta[];
   resource: LcResourceOptions | undefined;
+  taskCallback: LcTaskCallbackMeta | undefined;
 }
 
 type Wrapper = InstanceWrapper<unknown>;
@@ -54,9 +60,13 @@ export class LcExplorer {
       if (typeof method !== 'function') continue;
       const handlers = (Reflect.getMetadata(LC_HANDLER_METADATA, method) as LcHandlerMeta[]) ?? [];
       const resource = Reflect.getMetadata(LC_RESOURCE_METADATA, method) as
-        LcResourceOptions | undefined;
-      if (handlers.length > 0 || resource !== undefined)
-        out.push({ methodName, handlers, resource });
+        | LcResourceOptions
+        | undefined;
+      const taskCallback = Reflect.getMetadata(LC_TASK_CALLBACK_METADATA, method) as
+        | LcTaskCallbackMeta
+        | undefined;
+      if (handlers.length > 0 || resource !== undefined || taskCallback !== undefined)
+        out.push({ methodName, handlers, resource, taskCallback });
     }
     return out;
   }

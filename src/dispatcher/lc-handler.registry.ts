@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { LcConfigError } from '../lc-service.options.js';
 import type { LcDtoParams } from '../params/dto-validation.js';
-import type { LcHandlerArgs } from './lc-params.factory.js';
-
-export type LcInvoke = (...args: LcHandlerArgs) => Promise<unknown>;
+/** Handlers are invoked `(lc, oid, request)`, task callbacks `(lc, oid, event, job, ctx)`. */
+export type LcInvoke = (...args: unknown[]) => Promise<unknown>;
 
 /** One discovered handler method, ready to call. */
 export interface LcHandlerEntry {

@@ -1,13 +1,15 @@
 import { LcParamtype } from '../decorators/lc-params.decorator.js';
-import type { LcCall } from './lc-request.js';
+import { lcCallStorage } from './lc-call.storage.js';
 
-/** The arguments every LC handler is invoked with: the RI's `(lc, oid, request)`. */
-export type LcHandlerArgs = [lc: unknown, oid: string | undefined, request: LcCall];
-
-/** Maps `@LcClient() @LcOid() @LcSid() @LcData() @LcReq()` to values, for ExternalContextCreator. */
+/**
+ * Maps the LC parameter decorators to values, for ExternalContextCreator. The call comes from
+ * the AsyncLocalStorage the dispatcher entered, so handlers `(lc, oid, request)` and task
+ * callbacks `(lc, oid, event, job, ctx)` share one factory whatever their argument layout.
+ */
 export class LcParamsFactory {
-  exchangeKeyForValue(type: number, data: unknown, args: LcHandlerArgs): unknown {
-    const call = args[2];
+  exchangeKeyForValue(type: number, data: unknown): unknown {
+    const call = lcCallStorage.getStore();
+    if (call === undefined) return undefined;
     switch (type as LcParamtype) {
       case LcParamtype.CLIENT:
         return call.client;
@@ -22,6 +24,12 @@ export class LcParamsFactory {
       }
       case LcParamtype.REQUEST:
         return call;
+      case LcParamtype.EVENT:
+        return call.task?.event;
+      case LcParamtype.JOB:
+        return call.task?.job ?? null;
+      case LcParamtype.TASK_CTX:
+        return call.task?.ctx;
       default:
         return undefined;
     }

@@ -1,3 +1,4 @@
+import type { Job } from '../jobs/index.js';
 import type { LimaCharlieClient } from '../limacharlie/index.js';
 import type { LcEnvelope } from '../protocol/envelope.js';
 import { isOrglessEtype } from '../protocol/etypes.js';
@@ -16,6 +17,13 @@ export interface LcRequest {
   /** Aborts at the deadline. The LimaCharlie client passes it to every HTTP call it makes. */
   readonly signal: AbortSignal;
   readonly version: number;
+}
+
+/** A tracked task's reply, decoded from its investigation id. */
+export interface LcCallTask {
+  event: unknown;
+  job: Job | null;
+  ctx: unknown;
 }
 
 const NEVER_ABORTS = new AbortController().signal;
@@ -47,6 +55,8 @@ export class LcCall implements LcRequest {
   readonly deadlineMs: number | undefined;
   /** The validated, transformed `params` / `args` DTO, when the handler declares one. */
   params: object | undefined = undefined;
+  /** For a reply to a tracked task: what its `@LcTaskCallback` receives. */
+  task: LcCallTask | undefined = undefined;
 
   constructor(envelope: LcEnvelope, clientFactory: LcClientFactory) {
     this.eventType = envelope.etype;

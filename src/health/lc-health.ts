@@ -32,7 +32,11 @@ export class LcHealth {
       ...this.registry.detectionNames(),
       ...this.state.detectSubscriptions,
     ]);
-    const callbacks = new Set([...ALWAYS_LISTED, ...this.registry.etypes()]);
+    const callbacks = new Set([
+      ...ALWAYS_LISTED,
+      ...this.registry.etypes(),
+      ...this.state.moduleCallbacks,
+    ]);
     return {
       detect_subscriptions: [...detections].sort(),
       callbacks: [...callbacks].sort(),

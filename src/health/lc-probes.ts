@@ -13,6 +13,7 @@ const STARTING: LcPlainReply = {
 };
 const DRAINING: LcPlainReply = {
   status: 503,
+  close: true,
   contentType: JSON_TYPE,
   body: '{"status":"draining"}',
 };

@@ -52,7 +52,10 @@ export function resolveIdempotency(value: unknown, fail: Fail): ResolvedLcIdempo
   }
   const ttlSeconds = opts.ttlSeconds ?? DEFAULT_TTL_SECONDS;
   if (typeof ttlSeconds !== 'number' || !Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
-    fail('idempotency.ttlSeconds', `must be a positive number of seconds, got ${String(ttlSeconds)}`);
+    fail(
+      'idempotency.ttlSeconds',
+      `must be a positive number of seconds, got ${String(ttlSeconds)}`,
+    );
   }
   const maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {

@@ -42,7 +42,10 @@ export class LcIdempotency {
     for (;;) {
       let reply: string | undefined;
       try {
-        const record = await this.store.claim(key, Math.max(0, waitUntil - Date.now()) + CLAIM_MARGIN_MS);
+        const record = await this.store.claim(
+          key,
+          Math.max(0, waitUntil - Date.now()) + CLAIM_MARGIN_MS,
+        );
         if (record === undefined) return await this.first(key, handle);
         if (record.state === 'done') reply = record.reply;
       } catch (err) {

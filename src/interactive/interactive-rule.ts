@@ -1,7 +1,11 @@
 import type { DrRuleDefinition } from '../limacharlie/index.js';
 
 /** Names of the D&R rule an interactive service keeps in each org, and of its report. */
-export function interactiveNames(serviceName: string): { rule: string; report: string; prefix: string } {
+export function interactiveNames(serviceName: string): {
+  rule: string;
+  report: string;
+  prefix: string;
+} {
   const root = `svc-${serviceName}-ex`;
   return { rule: root, report: `__${root}`, prefix: `${root}/` };
 }

@@ -10,9 +10,7 @@ export interface LcTrackedTask {
   ctx?: unknown;
 }
 
-export type LcDecodedTask =
-  | { ok: true; task: LcTrackedTask }
-  | { ok: false; reason: string };
+export type LcDecodedTask = { ok: true; task: LcTrackedTask } | { ok: false; reason: string };
 
 /** A task that cannot be tracked: bad callback name, ctx too large. Thrown at task time. */
 export class LcTaskError extends Error {
@@ -51,7 +49,9 @@ export class InvestigationIdCodec {
 
   encode(task: LcTrackedTask): string {
     if (!NAME.test(task.callback)) {
-      throw new LcTaskError(`callback name ${JSON.stringify(task.callback)} must match ${NAME.source}`);
+      throw new LcTaskError(
+        `callback name ${JSON.stringify(task.callback)} must match ${NAME.source}`,
+      );
     }
     const jobId = task.jobId ?? '';
     if (jobId !== '' && !NAME.test(jobId)) {
@@ -79,11 +79,17 @@ export class InvestigationIdCodec {
   }
 
   decode(investigationId: string): LcDecodedTask {
-    if (!this.owns(investigationId)) return { ok: false, reason: 'not a tracked-task id of this service' };
+    if (!this.owns(investigationId))
+      return { ok: false, reason: 'not a tracked-task id of this service' };
     const parts = investigationId.slice(this.prefix.length).split('/');
     if (parts.length !== 4) return { ok: false, reason: 'malformed tracked-task id' };
     const [callback, jobId, ctx, mac] = parts;
-    if (!NAME.test(callback) || (jobId !== '' && !NAME.test(jobId)) || !B64URL.test(ctx) || !B64URL.test(mac)) {
+    if (
+      !NAME.test(callback) ||
+      (jobId !== '' && !NAME.test(jobId)) ||
+      !B64URL.test(ctx) ||
+      !B64URL.test(mac)
+    ) {
       return { ok: false, reason: 'malformed tracked-task id' };
     }
     const given = Buffer.from(mac, 'base64url');

@@ -5,7 +5,7 @@ import { OutputsApi } from './outputs.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './retry.js';
 import { RulesApi } from './rules.js';
 import { Sensor, SensorsApi } from './sensors.js';
-import type { ApiCallEvent, FormParams, HttpMethod, WhoAmI } from './types.js';
+import type { ApiCallEvent, FormParams, HttpMethod, TaskTracker, WhoAmI } from './types.js';
 import { assertUuid } from './validation.js';
 
 export const DEFAULT_API_URL = 'https://api.limacharlie.io';
@@ -27,6 +27,8 @@ export interface LimaCharlieClientOptions {
   backoff?: BackoffOptions;
   /** Called after every HTTP attempt, for metrics. Exceptions it throws are ignored. */
   onApiCall?: (event: ApiCallEvent) => void;
+  /** Builds tracked-task ids (`task(..., { callback })`); `LcServiceModule` sets it when `interactive`. */
+  taskTracker?: TaskTracker;
 }
 
 /**
@@ -40,6 +42,7 @@ export class LimaCharlieClient {
   private sensorsApi: SensorsApi | undefined;
   private rulesApi: RulesApi | undefined;
   private outputsApi: OutputsApi | undefined;
+  private tracker: TaskTracker | undefined;
 
   constructor(options: LimaCharlieClientOptions) {
     assertUuid('oid', options.oid);
@@ -66,6 +69,7 @@ export class LimaCharlieClient {
     requireNonNegative('backoff.maxMs', backoff.maxMs);
 
     this.oid = options.oid;
+    this.tracker = options.taskTracker;
     this.transport = new LcTransport({
       apiUrl,
       jwt: options.jwt,
@@ -100,7 +104,15 @@ export class LimaCharlieClient {
 
   /** Throws a TypeError when `sid` is not a UUID. */
   sensor(sid: string): Sensor {
-    return new Sensor(this.transport, sid);
+    return new Sensor(this.transport, sid, this.tracker);
+  }
+
+  /**
+   * Gives a client built by a custom `clientFactory` the module's tracked-task ids. Called by
+   * `LcServiceModule` on every client it hands out; keeps a tracker set at construction.
+   */
+  useTaskTracker(tracker: TaskTracker): void {
+    this.tracker ??= tracker;
   }
 
   get rules(): RulesApi {

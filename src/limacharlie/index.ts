@@ -38,6 +38,9 @@ export type {
   SensorInfo,
   SensorListFilters,
   TagAddOptions,
+  TaskCallbackRef,
   TaskOptions,
+  TaskTracker,
+  TrackedTaskOptions,
   WhoAmI,
 } from './types.js';

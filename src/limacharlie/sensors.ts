@@ -6,6 +6,7 @@ import type {
   SensorListFilters,
   TagAddOptions,
   TaskOptions,
+  TaskTracker,
 } from './types.js';
 import { assertUuid } from './validation.js';
 
@@ -56,6 +57,7 @@ export class Sensor {
   constructor(
     protected readonly transport: LcTransport,
     sid: string,
+    private readonly tracker?: TaskTracker,
   ) {
     assertUuid('sid', sid);
     this.sid = sid;
@@ -76,7 +78,11 @@ export class Sensor {
     return Object.keys(online).length > 0 && !('error' in online);
   }
 
-  /** Sends all commands in one POST, as repeated `tasks` keys (py and js do the same). */
+  /**
+   * Sends all commands in one POST, as repeated `tasks` keys (py and js do the same). With
+   * `callback`, the sensor's reply comes back to that `@LcTaskCallback` (interactive services),
+   * on whichever replica LimaCharlie calls.
+   */
   async task(commands: string | readonly string[], options: TaskOptions = {}): Promise<unknown> {
     const tasks = typeof commands === 'string' ? [commands] : [...commands];
     if (tasks.length === 0 || tasks.some((t) => typeof t !== 'string' || t.trim() === '')) {
@@ -84,8 +90,27 @@ export class Sensor {
     }
     return this.transport.call('sensor.task', 'POST', this.sid, {
       tasks,
-      investigation_id: options.investigationId,
+      investigation_id: this.investigationId(options),
     });
+  }
+
+  private investigationId(options: TaskOptions): string | undefined {
+    const { callback, job, ctx, investigationId } = options;
+    if (callback === undefined) {
+      if (job !== undefined || ctx !== undefined) {
+        throw new TypeError('sensor.task: `job` and `ctx` only travel with a `callback`');
+      }
+      return investigationId;
+    }
+    if (investigationId !== undefined) {
+      throw new TypeError('sensor.task: pass either `callback` or `investigationId`, not both');
+    }
+    if (this.tracker === undefined) {
+      throw new TypeError(
+        'sensor.task: a `callback` needs an interactive service: LcServiceModule.forRoot({ interactive: true, ... })',
+      );
+    }
+    return this.tracker.investigationId({ callback, job, ctx });
   }
 
   private async fetchDetails(operation: string): Promise<SensorDetails> {

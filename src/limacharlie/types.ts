@@ -77,8 +77,25 @@ export interface SensorListFilters {
   onlineOnly?: boolean;
 }
 
-export interface TaskOptions {
+/** The `@LcTaskCallback` a tracked task's reply goes to: the method itself, or its name. */
+export type TaskCallbackRef = string | ((...args: never[]) => unknown);
+
+export interface TrackedTaskOptions {
+  callback: TaskCallbackRef;
+  /** The job the callback continues; it receives `new Job(job.getId())`. */
+  job?: { getId(): string };
+  /** JSON-able context for the callback (at most 512 bytes of JSON). */
+  ctx?: unknown;
+}
+
+export interface TaskOptions extends Partial<TrackedTaskOptions> {
+  /** An explicit investigation id; not allowed together with `callback`. */
   investigationId?: string;
+}
+
+/** Turns a tracked task into its investigation id. `LcServiceModule` provides it when `interactive` is on. */
+export interface TaskTracker {
+  investigationId(task: TrackedTaskOptions): string;
 }
 
 export interface TagAddOptions {

@@ -7,12 +7,7 @@ import type { ResolvedLcMetrics } from './metrics-options.js';
 
 /** How one call ended, as the `outcome` label says it. */
 export type LcCallOutcome =
-  | 'success'
-  | 'failure'
-  | 'retry'
-  | 'rejected-signature'
-  | 'bad-request'
-  | 'unavailable';
+  'success' | 'failure' | 'retry' | 'rejected-signature' | 'bad-request' | 'unavailable';
 
 /** The label of every etype LimaCharlie does not define, and of calls that were never parsed. */
 export const UNKNOWN_ETYPE = 'unknown';
@@ -24,7 +19,9 @@ const KNOWN_ETYPES: ReadonlySet<string> = new Set<string>([
 ]);
 
 /** From milliseconds to LimaCharlie's ten-minute deadline. */
-const CALL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+const CALL_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600,
+];
 const API_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 type PromClient = typeof import('prom-client');

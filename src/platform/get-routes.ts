@@ -8,6 +8,8 @@ export interface LcPlainReply {
   status: number;
   contentType: string;
   body: string;
+  /** Send `Connection: close` (the replica is draining). */
+  close?: boolean;
 }
 
 /** An unsigned GET route outside the protocol (probes, metrics). */
@@ -21,8 +23,14 @@ interface FastifyReplyLike {
   header(name: string, value: string): FastifyReplyLike;
   send(body: string): FastifyReplyLike;
 }
+interface FastifyRequestLike {
+  raw: { httpVersionMajor: number };
+}
 interface FastifyGetLike {
-  get(path: string, handler: (req: unknown, reply: FastifyReplyLike) => Promise<void>): unknown;
+  get(
+    path: string,
+    handler: (req: FastifyRequestLike, reply: FastifyReplyLike) => Promise<void>,
+  ): unknown;
 }
 
 /** GET paths already mounted per HTTP instance: a second forRoot() is a mistake. */
@@ -66,8 +74,9 @@ export function mountGetRoutes(adapter: AbstractHttpAdapter, routes: readonly Lc
   if (type === 'fastify') {
     const fastify = adapter.getInstance<FastifyGetLike>();
     for (const route of routes) {
-      fastify.get(route.path, async (_req, reply) => {
+      fastify.get(route.path, async (req, reply) => {
         const out = await answer(route);
+        if (out.close === true && req.raw.httpVersionMajor < 2) reply.header('connection', 'close');
         reply
           .code(out.status)
           .header('content-type', out.contentType)
@@ -81,7 +90,9 @@ export function mountGetRoutes(adapter: AbstractHttpAdapter, routes: readonly Lc
     const app = adapter.getInstance<ExpressAppLike>();
     for (const route of routes) {
       insertExpressRoute(app, 'get', route.path, (_req, res) => {
-        void answer(route).then((out) => writeReply(res, out.status, out.contentType, out.body));
+        void answer(route).then((out) =>
+          writeReply(res, out.status, out.contentType, out.body, out.close === true),
+        );
       });
     }
     return;

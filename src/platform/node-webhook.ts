@@ -6,7 +6,7 @@ import { SIGNATURE_HEADER } from '../protocol/signature.js';
 import { LcBodyConsumedError, LcBodyTooLargeError, readRawBody, writeReply } from './raw-body.js';
 
 function send(res: ServerResponse, out: LcHttpReply, close = false): void {
-  writeReply(res, out.status, JSON_CONTENT_TYPE, out.body, close);
+  writeReply(res, out.status, JSON_CONTENT_TYPE, out.body, close || out.close === true);
 }
 
 /**

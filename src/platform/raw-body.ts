@@ -92,6 +92,7 @@ export function writeReply(
   res.statusCode = status;
   res.setHeader('content-type', contentType);
   res.setHeader('cache-control', 'no-store');
-  if (close) res.setHeader('connection', 'close');
+  // HTTP/2 has no Connection header (setting one throws); its streams do not hold the server.
+  if (close && res.req.httpVersionMajor < 2) res.setHeader('connection', 'close');
   res.end(body);
 }

@@ -99,7 +99,9 @@ export function createLcCloudFunction(
     try {
       app = await booted();
     } catch (err) {
-      logger.error(`the Nest app failed to boot: ${err instanceof Error ? err.message : String(err)}`);
+      logger.error(
+        `the Nest app failed to boot: ${err instanceof Error ? err.message : String(err)}`,
+      );
       writeReply(res, 503, JSON_CONTENT_TYPE, BOOT_FAILED);
       return;
     }

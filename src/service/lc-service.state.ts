@@ -12,6 +12,8 @@ import type { LcRequestParamDefs } from '../protocol/request-params.js';
 export class LcServiceState {
   readonly startTime = Math.floor(Date.now() / 1000);
   readonly detectSubscriptions = new Set<string>();
+  /** Etypes the module itself handles beyond user handlers (interactive services). */
+  readonly moduleCallbacks = new Set<string>();
   readonly resources = new Map<string, LcResourceRecord>();
   requestParams: LcRequestParamDefs | undefined;
   readonly commands: Record<string, unknown> = {};

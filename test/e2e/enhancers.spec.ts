@@ -129,7 +129,7 @@ class GuardedHandlers {
   }
 }
 
-describe.each(ADAPTERS)('guards, pipes, interceptors and filters on LC handlers (%s)', (adapter) => {
+describe.each(ADAPTERS)('guards, pipes, interceptors, filters on LC handlers (%s)', (adapter) => {
   let t: LcTestApp;
   beforeAll(async () => {
     t = await startLcApp({

@@ -23,9 +23,13 @@ describe('the sample app drives the LimaCharlie API', () => {
     online = fake.addSensor(oid, { hostname: 'web-1' }).sid;
     offline = fake.addSensor(oid, { hostname: 'db-1', online: false }).sid;
     const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.register({ port: 0, secret: SECRET, traceComms: false, apiUrl: fake.url })],
+      imports: [
+        AppModule.register({ port: 0, secret: SECRET, traceComms: false, apiUrl: fake.url }),
+      ],
     }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+      logger: false,
+    });
     await app.listen(0, '127.0.0.1');
     client = new LcTestClient({ url: await app.getUrl(), secret: SECRET, oid, jwt: org.jwt });
   });
@@ -48,7 +52,9 @@ describe('the sample app drives the LimaCharlie API', () => {
     const writes = () => fake.calls.filter((c) => c.method !== 'GET').length;
     const before = writes();
     const again = await client.send('org_install');
-    expect((again.body.data as { rules: { unchanged: string[] } }).rules.unchanged).toEqual(['sample-evil-hash']);
+    expect((again.body.data as { rules: { unchanged: string[] } }).rules.unchanged).toEqual([
+      'sample-evil-hash',
+    ]);
     expect(writes()).toBe(before);
 
     const uninstall = await client.send('org_uninstall');
@@ -59,7 +65,9 @@ describe('the sample app drives the LimaCharlie API', () => {
   it('tasks online sensors daily and skips offline ones', async () => {
     const tasked = await client.send('sensor_per_24h', { data: { sid: online } });
     expect(tasked.body).toEqual({ success: true, data: { tasked: true } });
-    expect(fake.tasks.filter((t) => t.sid === online).map((t) => t.tasks)).toEqual([['os_packages']]);
+    expect(fake.tasks.filter((t) => t.sid === online).map((t) => t.tasks)).toEqual([
+      ['os_packages'],
+    ]);
     const skipped = await client.send('sensor_per_24h', { data: { sid: offline } });
     expect(skipped.body).toEqual({ success: true, data: { tasked: false, reason: 'offline' } });
     expect(fake.tasks.some((t) => t.sid === offline)).toBe(false);
@@ -83,11 +91,23 @@ describe('the sample app drives the LimaCharlie API', () => {
     });
     expect(res.body.success).toBe(true);
     expect(fake.sensorTags(online)).toContain('evil-hash-seen');
-    const [job] = res.body.jobs as { cause: string; sid: string[]; hist: { attachments: unknown[] }[] }[];
+    const [job] = res.body.jobs as {
+      cause: string;
+      sid: string[];
+      hist: { attachments: unknown[] }[];
+    }[];
     expect(job.cause).toBe('known-bad hash on web-1');
     expect(job.sid).toEqual([online]);
     expect(job.hist[0].attachments).toEqual([
-      { att_type: 'table', caption: 'evidence', headers: ['field', 'value'], rows: [['hash', EVIL_HASHES[0]], ['path', '/tmp/x']] },
+      {
+        att_type: 'table',
+        caption: 'evidence',
+        headers: ['field', 'value'],
+        rows: [
+          ['hash', EVIL_HASHES[0]],
+          ['path', '/tmp/x'],
+        ],
+      },
     ]);
   });
 
@@ -98,5 +118,78 @@ describe('the sample app drives the LimaCharlie API', () => {
     const refused = await client.send('org_install', { jwt: 'not-a-known-token' });
     expect(refused.body).toMatchObject({ success: false, retry: true });
     expect(JSON.stringify(refused.body)).not.toContain('not-a-known-token');
+  });
+});
+
+describe('the sample app interactive flow', () => {
+  const fake = new FakeLimaCharlie();
+  let app: NestFastifyApplication;
+  let client: LcTestClient;
+  let sid: string;
+  let oid: string;
+
+  beforeAll(async () => {
+    await fake.start();
+    const org = fake.addOrg();
+    oid = org.oid;
+    sid = fake.addSensor(org.oid, { hostname: 'web-1' }).sid;
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        AppModule.register({ port: 0, secret: SECRET, traceComms: false, apiUrl: fake.url }),
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+      logger: false,
+    });
+    await app.listen(0, '127.0.0.1');
+    client = new LcTestClient({
+      url: await app.getUrl(),
+      secret: SECRET,
+      oid: org.oid,
+      jwt: org.jwt,
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    await fake.stop();
+  });
+
+  it('installs the interactive rule, tasks os_packages with a job, and reports the reply in it', async () => {
+    await client.send('org_install');
+    expect(Object.keys(fake.getRules(oid, 'managed'))).toEqual(['svc-sample-hash-checker-ex']);
+    const asked = await client.send('command', { data: { command_name: 'audit-packages', sid } });
+    expect(asked.body.success).toBe(true);
+    const jobId = (asked.body.data as { jobId: string }).jobId;
+    expect(asked.body.jobs).toEqual([
+      expect.objectContaining({ id: jobId, cause: `package audit of ${sid}`, sid: [sid] }),
+    ]);
+    const [task] = fake.tasks;
+    expect(task.tasks).toEqual(['os_packages']);
+
+    const routing = { sid, investigation_id: task.investigationId, event_type: 'OS_PACKAGES_REP' };
+    const reply = await client.send('detection', {
+      data: {
+        cat: '__svc-sample-hash-checker-ex',
+        routing,
+        detect: { routing, event: { PACKAGES: [{ name: 'bash', version: '5.2' }] } },
+      },
+    });
+    expect(reply.body.success).toBe(true);
+    const [job] = reply.body.jobs as {
+      id: string;
+      end: number;
+      hist: { msg: string; attachments: unknown[] }[];
+    }[];
+    expect(job.id).toBe(jobId);
+    expect(job.end).toEqual(expect.any(Number));
+    expect(job.hist[0].msg).toMatch(new RegExp(`^${sid} reported 1 packages \\(asked \\d{4}-`));
+    expect(job.hist[0].attachments).toEqual([
+      {
+        att_type: 'table',
+        caption: 'packages',
+        headers: ['name', 'version'],
+        rows: [['bash', '5.2']],
+      },
+    ]);
   });
 });

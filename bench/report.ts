@@ -1,0 +1,181 @@
+import { cpus, release, totalmem, type as osType } from 'node:os';
+import type { ColdStart } from './cold-start.js';
+import type { ScenarioSummary, SideSummary } from './compare.js';
+import type { ServerKind } from './servers.js';
+import type { SoakResult } from './soak.js';
+
+export interface BenchReport {
+  date: Date;
+  command: string;
+  durationS: number;
+  rounds: number;
+  loadAvgAtStart: number[];
+  scenarios: ScenarioSummary[];
+  coldStart: Record<ServerKind, ColdStart> | undefined;
+  soak: SoakResult | undefined;
+}
+
+/** The issue's targets; the numbers they compare are ratios from the same run. */
+export const TARGETS = {
+  detectionThroughputRatio: 0.8,
+  detectionP99Ratio: 1.5,
+  bigBodyTimeRatio: 1.5,
+  coldStartMs: 1000,
+  soakRssBytes: 150 * 1024 * 1024,
+  /** "No upward trend": the last quarter of the soak is no more than this above its 2nd quarter. */
+  soakLateGrowthBytes: 10 * 1024 * 1024,
+};
+
+const MiB = 1024 * 1024;
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ms = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
+const ratio = (n: number): string => `${n.toFixed(2)}×`;
+const mib = (n: number | undefined): string => (n === undefined ? 'n/a' : `${(n / MiB).toFixed(0)}`);
+const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
+
+function side(s: SideSummary): string[] {
+  return [int(s.requestsPerS), `${ms(s.p50Ms)} / ${ms(s.p99Ms)}`, mib(s.peakRssBytes)];
+}
+
+function scenarioTable(scenarios: ScenarioSummary[]): string[] {
+  const rows = scenarios.map((s) =>
+    [
+      `${s.scenario.name}: ${s.scenario.description}`,
+      String(s.scenario.connections),
+      ...side(s.module),
+      ...side(s.baseline),
+      ratio(s.throughputRatio),
+      ratio(s.p50Ratio),
+      ratio(s.p99Ratio),
+    ].join(' | '),
+  );
+  return [
+    '| scenario | conns | module req/s | module p50 / p99 ms | module peak RSS MiB | baseline req/s | baseline p50 / p99 ms | baseline peak RSS MiB | req/s ratio | p50 ratio | p99 ratio |',
+    '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
+    ...rows.map((r) => `| ${r} |`),
+  ];
+}
+
+function targetLines(report: BenchReport): string[] {
+  const lines = ['| target | measured | verdict |', '| --- | --: | --- |'];
+  const row = (name: string, value: string, ok: boolean): void => {
+    lines.push(`| ${name} | ${value} | ${verdict(ok)} |`);
+  };
+  const detection = report.scenarios.find((s) => s.scenario.name === 'detection-1k');
+  if (detection !== undefined) {
+    row(
+      `1 KB detection throughput ≥ ${TARGETS.detectionThroughputRatio}× baseline`,
+      ratio(detection.throughputRatio),
+      detection.throughputRatio >= TARGETS.detectionThroughputRatio,
+    );
+    row(
+      `1 KB detection p99 ≤ ${TARGETS.detectionP99Ratio}× baseline`,
+      ratio(detection.p99Ratio),
+      detection.p99Ratio <= TARGETS.detectionP99Ratio,
+    );
+  }
+  const big = report.scenarios.find((s) => s.scenario.name === 'log-10m');
+  if (big !== undefined) {
+    row(
+      `10 MB body time (p50) ≤ ${TARGETS.bigBodyTimeRatio}× baseline`,
+      ratio(big.p50Ratio),
+      big.p50Ratio <= TARGETS.bigBodyTimeRatio,
+    );
+  }
+  if (report.coldStart !== undefined) {
+    const cold = report.coldStart.module.medianMs;
+    row(`cold start ≤ ${TARGETS.coldStartMs} ms`, `${int(cold)} ms`, cold <= TARGETS.coldStartMs);
+  }
+  if (report.soak !== undefined) {
+    const { finalRssBytes, lateGrowthBytes, durationS } = report.soak;
+    row(
+      `RSS after ${durationS} s of load ≤ ${mib(TARGETS.soakRssBytes)} MiB`,
+      `${mib(finalRssBytes)} MiB`,
+      finalRssBytes <= TARGETS.soakRssBytes,
+    );
+    row(
+      `no upward RSS trend (last quarter ≤ 2nd quarter + ${mib(TARGETS.soakLateGrowthBytes)} MiB)`,
+      `${(lateGrowthBytes / MiB).toFixed(1)} MiB`,
+      lateGrowthBytes <= TARGETS.soakLateGrowthBytes,
+    );
+  }
+  return lines;
+}
+
+function coldStartLines(cold: Record<ServerKind, ColdStart>): string[] {
+  const runs = (c: ColdStart): string => c.runsMs.map((t) => int(t)).join(', ');
+  return [
+    '## Cold start',
+    '',
+    'Process spawn to the first signed `health` answered 200 (polled every 2 ms), median of the runs.',
+    '',
+    '| server | median ms | runs ms |',
+    '| --- | --: | --- |',
+    `| module (sample app) | ${int(cold.module.medianMs)} | ${runs(cold.module)} |`,
+    `| baseline | ${int(cold.baseline.medianMs)} | ${runs(cold.baseline)} |`,
+    '',
+  ];
+}
+
+function soakLines(soak: SoakResult): string[] {
+  return [
+    `## RSS soak (${soak.durationS} s)`,
+    '',
+    'The sample app alone, 32 connections cycling 4 detections, a health, a get_resource and a',
+    '100 KB log_event; RSS sampled every second.',
+    '',
+    `- ${int(soak.load.requestsPerS)} req/s, p99 ${ms(soak.load.p99Ms)} ms, ${soak.load.unexpected} unexpected answers`,
+    `- RSS: final ${mib(soak.finalRssBytes)} MiB, max ${mib(soak.maxRssBytes)} MiB; last quarter vs 2nd quarter ${(soak.lateGrowthBytes / MiB).toFixed(1)} MiB; slope over the 2nd half ${(soak.slopeBytesPerMin / MiB).toFixed(1)} MiB/min`,
+    `- samples (MiB): ${soak.samples.map((s) => mib(s)).join(' ')}`,
+    '',
+  ];
+}
+
+function machineLines(report: BenchReport): string[] {
+  const cpu = cpus();
+  return [
+    '## Machine',
+    '',
+    `- ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, ${osType()} ${release()}`,
+    `- Node ${process.version}; load generator (autocannon) in the driver process, servers in their own processes, all on the same cores`,
+    `- load average at start: ${report.loadAvgAtStart.map((l) => l.toFixed(2)).join(' ')} (other work shares the machine: read the ratios, not the absolute numbers)`,
+    '',
+  ];
+}
+
+/** RESULTS.md: generated sections, then the hand-written `## Notes` kept from the previous file. */
+export function renderResults(report: BenchReport, previous: string | undefined): string {
+  const notesAt = previous?.indexOf('\n## Notes') ?? -1;
+  const notes = previous !== undefined && notesAt >= 0 ? previous.slice(notesAt + 1) : undefined;
+  const unexpected = report.scenarios.filter((s) => s.module.unexpected + s.baseline.unexpected > 0);
+  return [
+    '# Benchmark results',
+    '',
+    `${report.date.toISOString()} — \`${report.command}\` — ${report.rounds} rounds of ${report.durationS} s per server and scenario, medians.`,
+    '',
+    '"module" is the sample app (`dist/sample-app/main.js`, NODE_ENV=production, traceComms off);',
+    '"baseline" is `bench/baseline-server.ts`, bare `node:http` doing the same minimum work per call',
+    '(whole body, HMAC-SHA256 hex, constant-time compare, JSON.parse, JSON.stringify of a small reply).',
+    'Ratios are module ÷ baseline, per round (the two ran back to back), median over the rounds.',
+    '',
+    '## Targets',
+    '',
+    ...targetLines(report),
+    '',
+    '## Scenarios',
+    '',
+    ...scenarioTable(report.scenarios),
+    '',
+    ...(unexpected.length > 0
+      ? [
+          `Unexpected answers or connection errors in: ${unexpected.map((s) => s.scenario.name).join(', ')}.`,
+          '',
+        ]
+      : []),
+    ...(report.coldStart === undefined ? [] : coldStartLines(report.coldStart)),
+    ...(report.soak === undefined ? [] : soakLines(report.soak)),
+    ...machineLines(report),
+    ...(notes === undefined ? [] : [notes.trimEnd(), '']),
+  ].join('\n');
+}

@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { SignedCall } from './payloads.js';
+
+export type ServerKind = 'module' | 'baseline';
+
+export interface RunningServer {
+  kind: ServerKind;
+  url: string;
+  child: ChildProcess;
+}
+
+const ENTRY: Record<ServerKind, string> = {
+  module: fileURLToPath(new URL('../sample-app/main.js', import.meta.url)),
+  baseline: fileURLToPath(new URL('./baseline-server.js', import.meta.url)),
+};
+
+/** A port free right now; the server is started on it just after. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Production settings: NODE_ENV=production, no traceComms, the API pointed at a closed port. */
+export function spawnServer(
+  kind: ServerKind,
+  port: number,
+  secret: string,
+  nodeArgs: string[] = [],
+): RunningServer {
+  const child = spawn(process.execPath, [...nodeArgs, ENTRY[kind]], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      LC_SHARED_SECRET: secret,
+      LC_API_URL: 'http://127.0.0.1:9',
+      LC_TRACE_COMMS: '0',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') {
+      process.stderr.write(`${kind} server exited (${code ?? signal}):\n${stderr}\n`);
+    }
+  });
+  return { kind, url: `http://127.0.0.1:${port}/`, child };
+}
+
+/** One POST; resolves with the status, or 0 when the connection failed. */
+export function post(url: string, call: SignedCall): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'POST', headers: call.headers, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    req.end(call.body);
+  });
+}
+
+/** Polls with a signed call until it is answered 200. */
+export async function waitReady(
+  server: RunningServer,
+  probe: SignedCall,
+  timeoutMs = 20_000,
+  intervalMs = 5,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (server.child.exitCode !== null) throw new Error(`${server.kind} server exited at start`);
+    if ((await post(server.url, probe)) === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`${server.kind} server did not answer within ${timeoutMs} ms`);
+}
+
+export function stopServer(server: RunningServer): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
+    server.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.child.kill('SIGTERM');
+  });
+}
+
+function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    return match === null ? undefined : Number(match[1]) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident set size now, in bytes (Linux; undefined elsewhere). */
+export function rss(server: RunningServer): number | undefined {
+  return server.child.pid === undefined ? undefined : statusField(server.child.pid, 'VmRSS');
+}
+
+/** Peak resident set size since the last `resetPeakRss`, in bytes (Linux; undefined elsewhere). */
+export function peakRss(server: RunningServer): number | undefined {
+  return server.child.pid === undefined ? undefined : statusField(server.child.pid, 'VmHWM');
+}
+
+/** Writing 5 to clear_refs resets the kernel's peak RSS mark to the current RSS. */
+export function resetPeakRss(server: RunningServer): void {
+  if (server.child.pid === undefined) return;
+  try {
+    writeFileSync(`/proc/${server.child.pid}/clear_refs`, '5');
+  } catch {
+    // Not Linux, or not allowed: the peak then covers the process's whole life.
+  }
+}

@@ -1,0 +1,253 @@
+import { Injectable } from '@nestjs/common';
+import {
+  LcData,
+  LcHandler,
+  LcIdempotent,
+  lcResponse,
+  type LcIdempotencyStore,
+} from 'nestjs-lc-service';
+import { ADAPTERS, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
+
+const runs: Record<string, number> = {};
+function ran(key: string): number {
+  runs[key] = (runs[key] ?? 0) + 1;
+  return runs[key];
+}
+
+@Injectable()
+class Handlers {
+  @LcIdempotent()
+  @LcHandler('request')
+  async request(@LcData() data: { key: string; result?: string; ms?: number }) {
+    const n = ran(data.key);
+    await new Promise((resolve) => setTimeout(resolve, data.ms ?? 0));
+    switch (data.result) {
+      case 'false':
+        return false;
+      case 'null':
+        return null;
+      case 'throw':
+        throw new Error('transient');
+      case 'null-then-true':
+        return n === 1 ? null : lcResponse({ data: { run: n } });
+      default:
+        return lcResponse({ data: { run: n, at: Date.now() } });
+    }
+  }
+
+  @LcHandler('org_install')
+  install(@LcData('key') key: string) {
+    return lcResponse({ data: { run: ran(key) } });
+  }
+
+  @LcIdempotent(false)
+  @LcHandler('org_uninstall')
+  uninstall(@LcData('key') key: string) {
+    return lcResponse({ data: { run: ran(key) } });
+  }
+}
+
+let seq = 0;
+const fresh = (name: string) => `${name}-${++seq}`;
+
+describe.each(ADAPTERS)('idempotency by mid, in memory (%s)', (adapter) => {
+  let t: LcTestApp;
+  beforeAll(async () => {
+    t = await startLcApp({ adapter, providers: [Handlers] });
+  });
+  afterAll(() => t.close());
+
+  it('answers a redelivered mid with the first answer, without running the handler again', async () => {
+    const key = fresh('success');
+    const mid = fresh('mid');
+    const first = await t.client.send('request', { mid, data: { key } });
+    const again = await t.client.send('request', { mid, data: { key } });
+    expect(first.body).toMatchObject({ success: true, data: { run: 1 } });
+    expect(again.body).toEqual(first.body);
+    expect(runs[key]).toBe(1);
+  });
+
+  it('keys by org as well: the same mid in another org runs', async () => {
+    const key = fresh('orgs');
+    const mid = fresh('mid');
+    await t.client.send('request', { mid, data: { key } });
+    await t.client.send('request', {
+      mid,
+      oid: '11111111-2222-4333-8444-555555555555',
+      data: { key },
+    });
+    expect(runs[key]).toBe(2);
+  });
+
+  it('gives a failure without retry again, and runs again after a failure with retry', async () => {
+    const final = fresh('false');
+    const mid1 = fresh('mid');
+    await t.client.send('request', { mid: mid1, data: { key: final, result: 'false' } });
+    const again = await t.client.send('request', {
+      mid: mid1,
+      data: { key: final, result: 'false' },
+    });
+    expect(again.body).toEqual({ success: false, retry: false, data: {} });
+    expect(runs[final]).toBe(1);
+
+    for (const result of ['null', 'throw']) {
+      const key = fresh(result);
+      const mid = fresh('mid');
+      const first = await t.client.send('request', { mid, data: { key, result } });
+      expect(first.body).toMatchObject({ success: false, retry: true });
+      await t.client.send('request', { mid, data: { key, result } });
+      expect(runs[key]).toBe(2);
+    }
+  });
+
+  it('makes a concurrent duplicate wait for the first answer', async () => {
+    const key = fresh('concurrent');
+    const mid = fresh('mid');
+    const [a, b] = await Promise.all([
+      t.client.send('request', { mid, data: { key, ms: 300 } }),
+      t.client.send('request', { mid, data: { key, ms: 300 } }),
+    ]);
+    expect(a.body).toMatchObject({ success: true, data: { run: 1 } });
+    expect(b.body).toEqual(a.body);
+    expect(runs[key]).toBe(1);
+  });
+
+  it('lets a waiting duplicate run once the first failed with retry', async () => {
+    const key = fresh('retry-then-run');
+    const mid = fresh('mid');
+    const first = t.client.send('request', {
+      mid,
+      data: { key, ms: 200, result: 'null-then-true' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = await t.client.send('request', { mid, data: { key, result: 'null-then-true' } });
+    expect((await first).body).toMatchObject({ success: false, retry: true });
+    expect(second.body).toEqual({ success: true, data: { run: 2 } });
+  });
+
+  it('stops a waiting duplicate at its own deadline, with retry', async () => {
+    const key = fresh('deadline');
+    const mid = fresh('mid');
+    const first = t.client.send('request', { mid, data: { key, ms: 800 } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    const second = await t.client.send('request', {
+      mid,
+      deadline: Date.now() / 1000 + 0.3,
+      data: { key },
+    });
+    expect(Date.now() - started).toBeLessThan(700);
+    expect(second.body).toEqual({
+      success: false,
+      retry: true,
+      data: {},
+      error: 'deadline exceeded',
+    });
+    expect((await first).body.success).toBe(true);
+    expect(runs[key]).toBe(1);
+  });
+
+  it('leaves unmarked handlers, @LcIdempotent(false) ones and calls without mid alone', async () => {
+    const key = fresh('unmarked');
+    const mid = fresh('mid');
+    await t.client.send('org_install', { mid, data: { key } });
+    await t.client.send('org_install', { mid, data: { key } });
+    expect(runs[key]).toBe(2);
+    const body = JSON.stringify({ etype: 'request', data: { key: fresh('no-mid') } });
+    const a = await t.client.sendRaw(body);
+    const b = await t.client.sendRaw(body);
+    expect(a.body).not.toEqual(b.body);
+  });
+});
+
+describe('idempotency options', () => {
+  it('makes every handler idempotent with true, except @LcIdempotent(false) ones', async () => {
+    const t = await startLcApp({ providers: [Handlers], options: { idempotency: true } });
+    try {
+      const installKey = fresh('all');
+      const installMid = fresh('mid');
+      await t.client.send('org_install', { mid: installMid, data: { key: installKey } });
+      await t.client.send('org_install', { mid: installMid, data: { key: installKey } });
+      expect(runs[installKey]).toBe(1);
+      const outKey = fresh('opt-out');
+      const outMid = fresh('mid');
+      await t.client.send('org_uninstall', { mid: outMid, data: { key: outKey } });
+      await t.client.send('org_uninstall', { mid: outMid, data: { key: outKey } });
+      expect(runs[outKey]).toBe(2);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('forgets answers after ttlSeconds', async () => {
+    const t = await startLcApp({
+      providers: [Handlers],
+      options: { idempotency: { ttlSeconds: 0.2 } },
+    });
+    try {
+      const key = fresh('ttl');
+      const mid = fresh('mid');
+      await t.client.send('request', { mid, data: { key } });
+      await t.client.send('request', { mid, data: { key } });
+      expect(runs[key]).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await t.client.send('request', { mid, data: { key } });
+      expect(runs[key]).toBe(2);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('answers with retry and runs nothing when the store fails', async () => {
+    const broken: LcIdempotencyStore = {
+      claim: () => Promise.reject(new Error('connection refused')),
+      get: () => Promise.reject(new Error('connection refused')),
+      complete: () => Promise.reject(new Error('connection refused')),
+      release: () => Promise.reject(new Error('connection refused')),
+    };
+    const t = await startLcApp({
+      providers: [Handlers],
+      options: { idempotency: { store: broken } },
+    });
+    try {
+      const key = fresh('broken');
+      const res = await t.client.send('request', { data: { key } });
+      expect(res.body).toEqual({
+        success: false,
+        retry: true,
+        data: {},
+        error: 'idempotency store unavailable',
+      });
+      expect(runs[key]).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it.each([
+    [{ idempotency: 'yes' }, /option 'idempotency' must be true, false or/],
+    [
+      { idempotency: { store: {} } },
+      /option 'idempotency.store' must be 'memory' or an LcIdempotencyStore/,
+    ],
+    [
+      { idempotency: { ttlSeconds: 0 } },
+      /option 'idempotency.ttlSeconds' must be a positive number/,
+    ],
+    [
+      { idempotency: { maxEntries: 1.5 } },
+      /option 'idempotency.maxEntries' must be a positive integer/,
+    ],
+    [{ idempotency: { allHandlers: 1 } }, /option 'idempotency.allHandlers' must be true or false/],
+  ])('rejects %j at boot', async (options, message) => {
+    await expect(startLcApp({ options: options as never })).rejects.toThrow(message);
+  });
+
+  it('refuses @LcIdempotent() when idempotency is false, naming the method', async () => {
+    await expect(
+      startLcApp({ providers: [Handlers], options: { idempotency: false } }),
+    ).rejects.toThrow(
+      /@LcHandler\('request'\) on Handlers\.request: @LcIdempotent\(\) needs the 'idempotency' option, which is false/,
+    );
+  });
+});
