@@ -1,42 +1,23 @@
-import 'reflect-metadata';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { FakeLimaCharlie, LcTestClient } from 'nestjs-lc-service/testing';
-import { AppModule } from '../../sample-app/app.module.js';
+import type { FakeLimaCharlie, LcTestClient } from 'nestjs-lc-service/testing';
 import { EVIL_HASHES, SAMPLE_RULES } from '../../sample-app/rules.js';
-
-const SECRET = 'sample-secret';
+import { startSampleApp, type SampleRun } from '../helpers/sample-app.js';
 
 /** The sample service against a fake LimaCharlie: real HTTP on both sides. */
 describe('the sample app drives the LimaCharlie API', () => {
-  const fake = new FakeLimaCharlie();
-  let app: NestFastifyApplication;
+  let run: SampleRun;
+  let fake: FakeLimaCharlie;
   let client: LcTestClient;
   let oid: string;
   let online: string;
   let offline: string;
 
   beforeAll(async () => {
-    await fake.start();
-    const org = fake.addOrg();
-    oid = org.oid;
+    run = await startSampleApp();
+    ({ fake, client, oid } = run);
     online = fake.addSensor(oid, { hostname: 'web-1' }).sid;
     offline = fake.addSensor(oid, { hostname: 'db-1', online: false }).sid;
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        AppModule.register({ port: 0, secret: SECRET, traceComms: false, apiUrl: fake.url }),
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-      logger: false,
-    });
-    await app.listen(0, '127.0.0.1');
-    client = new LcTestClient({ url: await app.getUrl(), secret: SECRET, oid, jwt: org.jwt });
   });
-  afterAll(async () => {
-    await app.close();
-    await fake.stop();
-  });
+  afterAll(() => run.stop());
 
   it('installs its rules, idempotently, and removes them on uninstall', async () => {
     const first = await client.send('org_install');
@@ -122,37 +103,18 @@ describe('the sample app drives the LimaCharlie API', () => {
 });
 
 describe('the sample app interactive flow', () => {
-  const fake = new FakeLimaCharlie();
-  let app: NestFastifyApplication;
+  let run: SampleRun;
+  let fake: FakeLimaCharlie;
   let client: LcTestClient;
   let sid: string;
   let oid: string;
 
   beforeAll(async () => {
-    await fake.start();
-    const org = fake.addOrg();
-    oid = org.oid;
-    sid = fake.addSensor(org.oid, { hostname: 'web-1' }).sid;
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        AppModule.register({ port: 0, secret: SECRET, traceComms: false, apiUrl: fake.url }),
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-      logger: false,
-    });
-    await app.listen(0, '127.0.0.1');
-    client = new LcTestClient({
-      url: await app.getUrl(),
-      secret: SECRET,
-      oid: org.oid,
-      jwt: org.jwt,
-    });
+    run = await startSampleApp();
+    ({ fake, client, oid } = run);
+    sid = fake.addSensor(oid, { hostname: 'web-1' }).sid;
   });
-  afterAll(async () => {
-    await app.close();
-    await fake.stop();
-  });
+  afterAll(() => run.stop());
 
   it('installs the interactive rule, tasks os_packages with a job, and reports the reply in it', async () => {
     await client.send('org_install');

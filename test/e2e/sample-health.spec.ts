@@ -1,40 +1,22 @@
-import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { LcTestClient } from 'nestjs-lc-service/testing';
-import { FakeLimaCharlie } from '../../src/testing/fake-limacharlie/index.js';
-import { AppModule } from '../../sample-app/app.module.js';
+import type { FakeLimaCharlie, LcTestClient } from 'nestjs-lc-service/testing';
 import { EVIL_HASHES } from '../../sample-app/rules.js';
+import { startSampleApp, type SampleRun } from '../helpers/sample-app.js';
 
-const SECRET = 'sample-secret';
 const GOLDEN = new URL('../golden/sample-health.json', import.meta.url);
 
 describe('the sample app', () => {
-  const fake = new FakeLimaCharlie();
-  let app: NestFastifyApplication;
+  let run: SampleRun;
+  let fake: FakeLimaCharlie;
   let client: LcTestClient;
   let sid: string;
 
   beforeAll(async () => {
-    await fake.start();
-    const { oid, jwt } = fake.addOrg();
-    sid = fake.addSensor(oid, { hostname: 'web-1' }).sid;
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        AppModule.register({ port: 0, secret: SECRET, traceComms: false, apiUrl: fake.url }),
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-      logger: false,
-    });
-    await app.listen(0, '127.0.0.1');
-    client = new LcTestClient({ url: await app.getUrl(), secret: SECRET, oid, jwt });
+    run = await startSampleApp();
+    ({ fake, client } = run);
+    sid = fake.addSensor(run.oid, { hostname: 'web-1' }).sid;
   });
-  afterAll(async () => {
-    await app.close();
-    await fake.stop();
-  });
+  afterAll(() => run.stop());
 
   it('answers health with the golden document (test/golden/sample-health.json)', async () => {
     const res = await client.send('health');
