@@ -1,74 +1,34 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { send, TransportError } from './send.js';
+import { CLOUD_USAGE, runCloudCommand } from './cloud/command.js';
+import { runSendCommand, SEND_USAGE } from './send-command.js';
 
-const USAGE = `lc-service-sim: sign and post LimaCharlie service calls.
+const USAGE = `lc-service-sim: simulate LimaCharlie against a LimaCharlie service.
 
 Usage:
-  lc-service-sim send <url> <etype> [options]
-
-Options for send:
-  --secret S              shared secret to sign with (default: $LC_SHARED_SECRET, else '')
-  --data JSON             the call's data, a JSON object (default {})
-  --data-file F           read the data from a JSON file instead
-  --oid OID               org id (default: a random UUID)
-  --sid SID               put a sensor id in data.sid
-  --jwt JWT               a JWT for the service to use (default: none)
-  --deadline-seconds N    deadline from now (default 590, like LimaCharlie)
-  --timeout-seconds N     how long to wait for the answer (default 60)
-  -h, --help              this text
-
-Prints the answer as pretty JSON. Exit code: 0 on success:true, 1 on success:false,
-2 when the call could not be delivered or the signature was refused.
+${SEND_USAGE}
+${CLOUD_USAGE}
+  lc-service-sim <command> --help    one command's usage
 `;
 
-function positiveNumber(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new TransportError(`${name} must be a positive number`);
-  return n;
-}
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  send: runSendCommand,
+  cloud: runCloudCommand,
+};
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      secret: { type: 'string' },
-      data: { type: 'string' },
-      'data-file': { type: 'string' },
-      oid: { type: 'string' },
-      sid: { type: 'string' },
-      jwt: { type: 'string' },
-      'deadline-seconds': { type: 'string' },
-      'timeout-seconds': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help === true || positionals.length === 0) {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h') {
     process.stdout.write(USAGE);
-    return values.help === true ? 0 : 2;
+    return command === undefined ? 2 : 0;
   }
-  const [command, url, etype, ...extra] = positionals;
-  if (command !== 'send' || url === undefined || etype === undefined || extra.length > 0) {
-    process.stderr.write(`lc-service-sim: expected 'send <url> <etype>'\n\n${USAGE}`);
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (run === undefined) {
+    process.stderr.write(
+      `lc-service-sim: unknown command '${command}': expected 'send <url> <etype>' or 'cloud --service <url>'\n\n${USAGE}`,
+    );
     return 2;
   }
-  const { status, reply } = await send({
-    url,
-    etype,
-    secret: values.secret ?? process.env.LC_SHARED_SECRET ?? '',
-    data: values.data,
-    dataFile: values['data-file'],
-    oid: values.oid,
-    sid: values.sid,
-    jwt: values.jwt,
-    deadlineSeconds: positiveNumber(values['deadline-seconds'], '--deadline-seconds', 590),
-    timeoutMs: positiveNumber(values['timeout-seconds'], '--timeout-seconds', 60) * 1000,
-  });
-  process.stdout.write(`${JSON.stringify(reply, null, 2)}\n`);
-  if (status !== 200) process.stderr.write(`lc-service-sim: HTTP ${status}\n`);
-  return (reply as { success?: unknown }).success === true ? 0 : 1;
+  return run(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -198,8 +198,9 @@ export class LcDispatcher {
    */
   private withinDeadline(call: LcCall, running: Promise<unknown>): Promise<unknown> {
     const left = call.deadlineMs === undefined ? undefined : call.deadlineMs - Date.now();
-    // Answered a little early: a reply sent at the deadline reaches LimaCharlie after it stopped waiting.
-    const remaining = left === undefined ? undefined : left - Math.min(MAX_REPLY_MARGIN_MS, left / 5);
+    // A reply sent at the deadline would arrive after LimaCharlie stopped waiting.
+    const remaining =
+      left === undefined ? undefined : left - Math.min(MAX_REPLY_MARGIN_MS, left / 5);
     if (remaining === undefined || remaining > MAX_TIMER_MS) return running;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

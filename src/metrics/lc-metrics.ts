@@ -126,7 +126,8 @@ export class LcMetrics {
       return metrics;
     } catch (err) {
       throw new LcConfigError(
-        `LcServiceModule: option 'metrics': ${(err as Error).message}. Is LcServiceModule imported twice with the same 'metrics.registry'?`,
+        `LcServiceModule: option 'metrics': ${(err as Error).message}. The 'metrics.registry' already has it: ` +
+          'is LcServiceModule imported twice with the same registry, or does the registry already collect default metrics (then set defaultMetrics: false)?',
       );
     }
   }

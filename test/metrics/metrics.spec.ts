@@ -6,9 +6,8 @@ import {
   LcIdempotent,
   type LimaCharlieClient,
 } from 'nestjs-lc-service';
-import { TEST_OID } from 'nestjs-lc-service/testing';
+import { FakeLimaCharlie, TEST_OID } from 'nestjs-lc-service/testing';
 import { Registry } from 'prom-client';
-import { FakeLimaCharlie } from '../../src/testing/fake-limacharlie/index.js';
 import { ADAPTERS, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
 
 @Injectable()
@@ -198,7 +197,7 @@ describe('metrics options', () => {
     const first = await startLcApp({ options: { metrics: { registry } } });
     try {
       await expect(startLcApp({ options: { metrics: { registry } } })).rejects.toThrow(
-        /option 'metrics'.*already been registered.*same 'metrics.registry'/,
+        /option 'metrics'.*already been registered.*imported twice with the same registry/,
       );
     } finally {
       await first.close();

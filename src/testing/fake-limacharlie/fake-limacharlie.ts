@@ -36,6 +36,8 @@ import type {
 export interface FakeLimaCharlieOptions {
   /** How the last sensor page ends the pagination (default: the token is omitted). */
   lastPageToken?: FakeLastPageToken;
+  /** Loopback port to listen on (default 0: any free port). A fixed one lets a separate process find it. */
+  port?: number;
 }
 
 /** Fixed prefixes first; the `{sid}` catch-all last, as the real router orders them. */
@@ -79,7 +81,7 @@ export class FakeLimaCharlie {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
+      server.listen(this.options.port ?? 0, '127.0.0.1', () => {
         server.off('error', reject);
         resolve();
       });

@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import { send, TransportError } from './send.js';
+
+export const SEND_USAGE = `  lc-service-sim send <url> <etype> [options]
+    Signs one call the way the Python simulator does and prints the answer as pretty JSON.
+    Exit code: 0 on success:true, 1 on success:false, 2 when the call could not be delivered or
+    the signature was refused.
+
+    --secret S              shared secret to sign with (default: $LC_SHARED_SECRET, else '')
+    --data JSON             the call's data, a JSON object (default {})
+    --data-file F           read the data from a JSON file instead
+    --oid OID               org id (default: a random UUID)
+    --sid SID               put a sensor id in data.sid
+    --jwt JWT               a JWT for the service to use (default: none)
+    --deadline-seconds N    deadline from now (default 590, like LimaCharlie)
+    --timeout-seconds N     how long to wait for the answer (default 60)
+`;
+
+function positiveNumber(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new TransportError(`${name} must be a positive number`);
+  return n;
+}
+
+/** `lc-service-sim send`: one signed call, its answer on stdout. */
+export async function runSendCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      secret: { type: 'string' },
+      data: { type: 'string' },
+      'data-file': { type: 'string' },
+      oid: { type: 'string' },
+      sid: { type: 'string' },
+      jwt: { type: 'string' },
+      'deadline-seconds': { type: 'string' },
+      'timeout-seconds': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) {
+    process.stdout.write(`Usage:\n${SEND_USAGE}`);
+    return 0;
+  }
+  const [url, etype, ...extra] = positionals;
+  if (url === undefined || etype === undefined || extra.length > 0) {
+    process.stderr.write(`lc-service-sim: expected 'send <url> <etype>'\n\nUsage:\n${SEND_USAGE}`);
+    return 2;
+  }
+  const { status, reply } = await send({
+    url,
+    etype,
+    secret: values.secret ?? process.env.LC_SHARED_SECRET ?? '',
+    data: values.data,
+    dataFile: values['data-file'],
+    oid: values.oid,
+    sid: values.sid,
+    jwt: values.jwt,
+    deadlineSeconds: positiveNumber(values['deadline-seconds'], '--deadline-seconds', 590),
+    timeoutMs: positiveNumber(values['timeout-seconds'], '--timeout-seconds', 60) * 1000,
+  });
+  process.stdout.write(`${JSON.stringify(reply, null, 2)}\n`);
+  if (status !== 200) process.stderr.write(`lc-service-sim: HTTP ${status}\n`);
+  return (reply as { success?: unknown }).success === true ? 0 : 1;
+}
