@@ -38,6 +38,27 @@ export const TEST_OID = '8cbe27f4-bfa1-4afb-ba19-138cd51389cd';
 export class LcTestClient {
   constructor(private readonly options: LcTestClientOptions) {}
 
+  /**
+   * A client for a Nest app that listens (`await app.listen(0, '127.0.0.1')`), at its URL.
+   * Real HTTP rather than Fastify's `inject()`: under jest's ESM mode on Node 20, `inject()`
+   * loads light-my-request, which `require`s the ESM-only `cookie` package and fails. A socket
+   * also exercises exactly what LimaCharlie will (raw body, signature, Express or Fastify).
+   */
+  static async forApp(
+    app: { getUrl(): Promise<string> },
+    options: Omit<LcTestClientOptions, 'url'> = {},
+  ): Promise<LcTestClient> {
+    let url: string;
+    try {
+      url = await app.getUrl();
+    } catch {
+      throw new Error(
+        "LcTestClient.forApp: the app is not listening; call `await app.listen(0, '127.0.0.1')` first",
+      );
+    }
+    return new LcTestClient({ ...options, url });
+  }
+
   /** The envelope a call would carry, with LimaCharlie's defaults filled in. */
   envelope(etype: string, opts: LcSendOptions = {}): Record<string, unknown> {
     const orgless = isOrglessEtype(etype);

@@ -24,7 +24,7 @@ test('an evil hash tags the host', async () => {
   const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
   await app.listen(0, '127.0.0.1');
 
-  const lc = new LcTestClient({ url: await app.getUrl(), secret: 's', oid, jwt });
+  const lc = await LcTestClient.forApp(app, { secret: 's', oid, jwt });
   const reply = await lc.send('detection', {
     data: { cat: 'evil-hash', routing: { sid, hostname: 'web-1' } },
   });

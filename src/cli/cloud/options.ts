@@ -1,0 +1,126 @@
+import { parseDuration } from './clock.js';
+
+export interface CloudOptions {
+  /** The service's webhook URL. */
+  service: URL;
+  secret: string;
+  /** Port of the LimaCharlie API emulator on 127.0.0.1 (0: any free port). */
+  apiPort: number;
+  /** Port of the web page on 127.0.0.1 (0: any free port). */
+  pagePort: number;
+  sensors: number;
+  /** Simulated ms per real ms. */
+  speed: number;
+  /** Simulated ms of crons; when absent, `cycles` times the longest subscribed cron period. */
+  durationMs?: number;
+  cycles: number;
+  /** How long to wait for the service to answer `health`. */
+  waitMs: number;
+  /** Deadline of each call. */
+  timeoutMs: number;
+  /** Send `org_uninstall` at the end. */
+  uninstall: boolean;
+}
+
+export const CLOUD_DEFAULTS = {
+  apiPort: 8090,
+  pagePort: 8091,
+  sensors: 2,
+  speed: 3600,
+  cycles: 1,
+  waitSeconds: 30,
+  timeoutSeconds: 60,
+} as const;
+
+/** The command line's values, as `parseArgs` returns them. */
+export interface CloudArgs {
+  service?: string;
+  secret?: string;
+  'api-port'?: string;
+  port?: string;
+  sensors?: string;
+  speed?: string;
+  duration?: string;
+  cycles?: string;
+  wait?: string;
+  'timeout-seconds'?: string;
+  'keep-installed'?: boolean;
+}
+
+function integer(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got '${value}'`);
+  }
+  return n;
+}
+
+function positive(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new Error(`${name} must be a positive number, got '${value}'`);
+  }
+  return n;
+}
+
+/** Checks the command line; every error names the option and what it takes. */
+export function cloudOptions(args: CloudArgs, env: NodeJS.ProcessEnv): CloudOptions {
+  if (args.service === undefined) {
+    throw new Error(
+      '--service is required: the URL of your running service, e.g. --service http://localhost:8080',
+    );
+  }
+  let service: URL;
+  try {
+    service = new URL(args.service);
+  } catch {
+    throw new Error(`--service is not a URL: ${args.service}`);
+  }
+  if (service.protocol !== 'http:' && service.protocol !== 'https:') {
+    throw new Error(`--service must be http:// or https://, got ${service.protocol}`);
+  }
+  const secret = args.secret ?? env.LC_SHARED_SECRET;
+  if (secret === undefined || secret === '') {
+    throw new Error("--secret is required (or set LC_SHARED_SECRET): the service's shared secret");
+  }
+  if (args.duration !== undefined && args.cycles !== undefined) {
+    throw new Error('use either --duration or --cycles, not both');
+  }
+  const apiPort = integer(args['api-port'], '--api-port', 0, 65535, CLOUD_DEFAULTS.apiPort);
+  const pagePort = integer(args.port, '--port', 0, 65535, CLOUD_DEFAULTS.pagePort);
+  if (apiPort !== 0 && apiPort === pagePort) {
+    throw new Error(
+      `--api-port and --port are both ${apiPort}: the API and the page need a port each`,
+    );
+  }
+  let durationMs: number | undefined;
+  if (args.duration !== undefined) {
+    try {
+      durationMs = parseDuration(args.duration);
+    } catch (err) {
+      throw new Error(`--duration: ${(err as Error).message}`);
+    }
+  }
+  return {
+    service,
+    secret,
+    apiPort,
+    pagePort,
+    sensors: integer(args.sensors, '--sensors', 1, 1000, CLOUD_DEFAULTS.sensors),
+    speed: positive(args.speed, '--speed', CLOUD_DEFAULTS.speed),
+    ...(durationMs === undefined ? {} : { durationMs }),
+    cycles: integer(args.cycles, '--cycles', 1, 1000, CLOUD_DEFAULTS.cycles),
+    waitMs: positive(args.wait, '--wait', CLOUD_DEFAULTS.waitSeconds) * 1000,
+    timeoutMs:
+      positive(args['timeout-seconds'], '--timeout-seconds', CLOUD_DEFAULTS.timeoutSeconds) * 1000,
+    uninstall: args['keep-installed'] !== true,
+  };
+}
