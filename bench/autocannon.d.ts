@@ -11,11 +11,8 @@ declare module 'autocannon' {
     url: string;
     connections?: number;
     duration?: number;
-    amount?: number;
     timeout?: number;
     method?: string;
-    headers?: Record<string, string>;
-    body?: string | Buffer;
     requests?: AutocannonRequest[];
   }
 
@@ -31,7 +28,12 @@ declare module 'autocannon' {
     /** `responseTime` is in milliseconds, with sub-millisecond precision. */
     on(
       event: 'response',
-      listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+      listener: (
+        client: unknown,
+        statusCode: number,
+        resBytes: number,
+        responseTime: number,
+      ) => void,
     ): this;
   }
 

@@ -6,6 +6,7 @@ import { coldStarts } from './cold-start.js';
 import { compareScenario, type ScenarioSummary } from './compare.js';
 import { renderResults, type BenchReport } from './report.js';
 import { SCENARIOS } from './scenarios.js';
+import type { ServerKind } from './servers.js';
 import { soak } from './soak.js';
 
 /**
@@ -19,6 +20,7 @@ import { soak } from './soak.js';
  * BENCH_COLD_RUNS  cold starts per server (default 5)
  * BENCH_SOAK       seconds of RSS soak; 0 skips it (default 0)
  * BENCH_SCENARIOS  comma-separated scenario names; a subset is printed, RESULTS.md is left alone
+ * BENCH_REFERENCE  1 adds a third server: the same minimum work in a Nest + Fastify route
  * BENCH_CPU_PROF   a directory: the module server runs with --cpu-prof and writes its profiles there
  */
 
@@ -39,6 +41,10 @@ const coldRuns = Math.round(numberFromEnv('BENCH_COLD_RUNS', 5));
 const soakS = numberFromEnv('BENCH_SOAK', 0);
 const only = process.env.BENCH_SCENARIOS?.split(',').filter((s) => s !== '');
 const profileDir = process.env.BENCH_CPU_PROF;
+const withReference = process.env.BENCH_REFERENCE === '1';
+const kinds: ServerKind[] = withReference
+  ? ['module', 'nest-fastify', 'baseline']
+  : ['module', 'baseline'];
 
 const resultsPath = fileURLToPath(new URL('../../bench/RESULTS.md', import.meta.url));
 const log = (line: string): void => {
@@ -63,6 +69,7 @@ async function main(): Promise<void> {
     scenarios.push(
       await compareScenario(scenario, {
         secret,
+        kinds,
         durationS,
         warmupS,
         rounds,
@@ -72,8 +79,8 @@ async function main(): Promise<void> {
       }),
     );
   }
-  log('cold start');
-  const coldStart = coldRuns > 0 ? await coldStarts(coldRuns, secret) : undefined;
+  if (coldRuns > 0) log('cold start');
+  const coldStart = coldRuns > 0 ? await coldStarts(kinds, coldRuns, secret) : undefined;
   if (soakS > 0) log(`soak: ${soakS} s`);
   const soaked = soakS > 0 ? await soak(soakS, secret) : undefined;
 
@@ -81,6 +88,7 @@ async function main(): Promise<void> {
     BENCH_DURATION: durationS,
     BENCH_ROUNDS: rounds,
     BENCH_SOAK: soakS,
+    BENCH_REFERENCE: withReference ? 1 : 0,
   })
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');

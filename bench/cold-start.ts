@@ -4,6 +4,7 @@ import { freePort, spawnServer, stopServer, waitReady, type ServerKind } from '.
 import { median } from './stats.js';
 
 export interface ColdStart {
+  kind: ServerKind;
   medianMs: number;
   runsMs: number[];
 }
@@ -22,17 +23,18 @@ async function once(kind: ServerKind, secret: string): Promise<number> {
   }
 }
 
-/** Alternates the two servers, `runs` times each. */
+/** Takes turns between the servers, `runs` times each. */
 export async function coldStarts(
+  kinds: ServerKind[],
   runs: number,
   secret: string,
-): Promise<Record<ServerKind, ColdStart>> {
-  const times: Record<ServerKind, number[]> = { module: [], baseline: [] };
+): Promise<ColdStart[]> {
+  const times = new Map<ServerKind, number[]>(kinds.map((k) => [k, []]));
   for (let i = 0; i < runs; i++) {
-    for (const kind of ['module', 'baseline'] as const) times[kind].push(await once(kind, secret));
+    for (const kind of kinds) times.get(kind)!.push(await once(kind, secret));
   }
-  return {
-    module: { medianMs: median(times.module), runsMs: times.module },
-    baseline: { medianMs: median(times.baseline), runsMs: times.baseline },
-  };
+  return kinds.map((kind) => {
+    const runsMs = times.get(kind)!;
+    return { kind, medianMs: median(runsMs), runsMs };
+  });
 }

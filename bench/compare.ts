@@ -2,6 +2,7 @@ import { runLoad, type LoadOptions, type LoadResult } from './load.js';
 import { health } from './payloads.js';
 import type { Scenario } from './scenarios.js';
 import {
+  cpuMs,
   freePort,
   peakRss,
   resetPeakRss,
@@ -15,6 +16,8 @@ import { median } from './stats.js';
 
 export interface CompareSettings {
   secret: string;
+  /** The servers to drive; 'baseline' is the one ratios divide by. */
+  kinds: ServerKind[];
   durationS: number;
   warmupS: number;
   rounds: number;
@@ -23,54 +26,56 @@ export interface CompareSettings {
   log(line: string): void;
 }
 
-export interface SideSummary {
+interface Run extends LoadResult {
+  /** Server CPU time per answered call, in microseconds: steadier than req/s on a busy machine. */
+  cpuUsPerCall: number;
+}
+
+export interface ServerSummary {
+  kind: ServerKind;
   requestsPerS: number;
   p50Ms: number;
   p99Ms: number;
+  cpuUsPerCall: number;
   peakRssBytes: number | undefined;
   unexpected: number;
+  /** Medians of the per-round ratios to the baseline (each round ran the servers back to back). */
+  vsBaseline: { requestsPerS: number; p50: number; p99: number; cpu: number };
 }
 
 export interface ScenarioSummary {
   scenario: Scenario;
-  module: SideSummary;
-  baseline: SideSummary;
-  /** Medians of the per-round module/baseline ratios: each pair ran back to back. */
-  throughputRatio: number;
-  p50Ratio: number;
-  p99Ratio: number;
+  servers: ServerSummary[];
 }
 
-function summarise(runs: LoadResult[], peak: number | undefined): SideSummary {
-  return {
-    requestsPerS: median(runs.map((r) => r.requestsPerS)),
-    p50Ms: median(runs.map((r) => r.p50Ms)),
-    p99Ms: median(runs.map((r) => r.p99Ms)),
-    peakRssBytes: peak,
-    unexpected: runs.reduce((n, r) => n + r.unexpected, 0),
-  };
+function ratio(runs: Run[], base: Run[], pick: (r: Run) => number): number {
+  return median(runs.map((r, i) => pick(r) / pick(base[i])));
 }
 
-function ratios(a: LoadResult[], b: LoadResult[], pick: (r: LoadResult) => number): number {
-  return median(a.map((r, i) => pick(r) / pick(b[i])));
+async function measured(server: RunningServer, options: LoadOptions): Promise<Run> {
+  const before = cpuMs(server);
+  const result = await runLoad(options);
+  const after = cpuMs(server);
+  const cpuUsPerCall =
+    before === undefined || after === undefined || result.answered === 0
+      ? Number.NaN
+      : ((after - before) * 1000) / result.answered;
+  return { ...result, cpuUsPerCall };
 }
 
 /**
- * Starts the sample app and the baseline, warms both up, then drives them in turn for `rounds`
- * rounds (the order flips each round, so neither always runs on the warmer machine).
+ * Starts every server, warms each up, then drives them in turn for `rounds` rounds; the order is
+ * reversed every other round, so no server always runs on the warmer machine.
  */
 export async function compareScenario(
   scenario: Scenario,
   settings: CompareSettings,
 ): Promise<ScenarioSummary> {
-  const { secret } = settings;
+  const { secret, kinds } = settings;
   const call = scenario.call(secret);
   const requests = [{ method: 'POST', path: '/', headers: call.headers, body: call.body }];
-  const servers: Record<ServerKind, RunningServer> = {
-    module: spawnServer('module', await freePort(), secret, settings.moduleNodeArgs),
-    baseline: spawnServer('baseline', await freePort(), secret),
-  };
-  const runs: Record<ServerKind, LoadResult[]> = { module: [], baseline: [] };
+  const servers = new Map<ServerKind, RunningServer>();
+  const runs = new Map<ServerKind, Run[]>(kinds.map((k) => [k, []]));
   const load = (server: RunningServer): LoadOptions => ({
     url: server.url,
     connections: scenario.connections,
@@ -79,31 +84,49 @@ export async function compareScenario(
     expectStatus: scenario.expectStatus,
   });
   try {
-    for (const server of Object.values(servers)) {
+    for (const kind of kinds) {
+      const args = kind === 'module' ? settings.moduleNodeArgs : [];
+      servers.set(kind, spawnServer(kind, await freePort(), secret, args));
+    }
+    for (const server of servers.values()) {
       await waitReady(server, health(secret));
       await runLoad({ ...load(server), durationS: settings.warmupS });
       resetPeakRss(server);
     }
     for (let round = 0; round < settings.rounds; round++) {
-      const order: ServerKind[] = round % 2 === 0 ? ['module', 'baseline'] : ['baseline', 'module'];
+      const order = round % 2 === 0 ? kinds : [...kinds].reverse();
       for (const kind of order) {
-        const result = await runLoad(load(servers[kind]));
-        runs[kind].push(result);
+        const run = await measured(servers.get(kind)!, load(servers.get(kind)!));
+        runs.get(kind)!.push(run);
         settings.log(
-          `  ${scenario.name} round ${round + 1} ${kind}: ${Math.round(result.requestsPerS)} req/s, ` +
-            `p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`,
+          `  ${scenario.name} round ${round + 1} ${kind}: ${Math.round(run.requestsPerS)} req/s, ` +
+            `p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms, ${Math.round(run.cpuUsPerCall)} µs CPU/call`,
         );
       }
     }
+    const base = runs.get('baseline')!;
     return {
       scenario,
-      module: summarise(runs.module, peakRss(servers.module)),
-      baseline: summarise(runs.baseline, peakRss(servers.baseline)),
-      throughputRatio: ratios(runs.module, runs.baseline, (r) => r.requestsPerS),
-      p50Ratio: ratios(runs.module, runs.baseline, (r) => r.p50Ms),
-      p99Ratio: ratios(runs.module, runs.baseline, (r) => r.p99Ms),
+      servers: kinds.map((kind) => {
+        const own = runs.get(kind)!;
+        return {
+          kind,
+          requestsPerS: median(own.map((r) => r.requestsPerS)),
+          p50Ms: median(own.map((r) => r.p50Ms)),
+          p99Ms: median(own.map((r) => r.p99Ms)),
+          cpuUsPerCall: median(own.map((r) => r.cpuUsPerCall)),
+          peakRssBytes: peakRss(servers.get(kind)!),
+          unexpected: own.reduce((n, r) => n + r.unexpected, 0),
+          vsBaseline: {
+            requestsPerS: ratio(own, base, (r) => r.requestsPerS),
+            p50: ratio(own, base, (r) => r.p50Ms),
+            p99: ratio(own, base, (r) => r.p99Ms),
+            cpu: ratio(own, base, (r) => r.cpuUsPerCall),
+          },
+        };
+      }),
     };
   } finally {
-    await Promise.all(Object.values(servers).map(stopServer));
+    await Promise.all([...servers.values()].map(stopServer));
   }
 }

@@ -1,6 +1,6 @@
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import type { ColdStart } from './cold-start.js';
-import type { ScenarioSummary, SideSummary } from './compare.js';
+import type { ScenarioSummary, ServerSummary } from './compare.js';
 import type { ServerKind } from './servers.js';
 import type { SoakResult } from './soak.js';
 
@@ -11,7 +11,7 @@ export interface BenchReport {
   rounds: number;
   loadAvgAtStart: number[];
   scenarios: ScenarioSummary[];
-  coldStart: Record<ServerKind, ColdStart> | undefined;
+  coldStart: ColdStart[] | undefined;
   soak: SoakResult | undefined;
 }
 
@@ -31,30 +31,49 @@ const MiB = 1024 * 1024;
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ms = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
 const ratio = (n: number): string => `${n.toFixed(2)}×`;
-const mib = (n: number | undefined): string => (n === undefined ? 'n/a' : `${(n / MiB).toFixed(0)}`);
+const mib = (n: number | undefined): string =>
+  n === undefined ? 'n/a' : `${(n / MiB).toFixed(0)}`;
 const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
 
-function side(s: SideSummary): string[] {
-  return [int(s.requestsPerS), `${ms(s.p50Ms)} / ${ms(s.p99Ms)}`, mib(s.peakRssBytes)];
-}
+const SERVER_LABEL: Record<ServerKind, string> = {
+  module: 'module (sample app)',
+  baseline: 'baseline (node:http)',
+  'nest-fastify': 'Nest + Fastify route',
+};
 
 function scenarioTable(scenarios: ScenarioSummary[]): string[] {
-  const rows = scenarios.map((s) =>
-    [
-      `${s.scenario.name}: ${s.scenario.description}`,
-      String(s.scenario.connections),
-      ...side(s.module),
-      ...side(s.baseline),
-      ratio(s.throughputRatio),
-      ratio(s.p50Ratio),
-      ratio(s.p99Ratio),
-    ].join(' | '),
-  );
+  const rows: string[] = [];
+  for (const { scenario, servers } of scenarios) {
+    for (const s of servers) {
+      const vs = s.kind === 'baseline' ? undefined : s.vsBaseline;
+      rows.push(
+        [
+          s === servers[0]
+            ? `${scenario.name}: ${scenario.description}, ${scenario.connections} conn.`
+            : '',
+          SERVER_LABEL[s.kind],
+          int(s.requestsPerS),
+          `${ms(s.p50Ms)} / ${ms(s.p99Ms)}`,
+          int(s.cpuUsPerCall),
+          mib(s.peakRssBytes),
+          vs === undefined ? '' : ratio(vs.requestsPerS),
+          vs === undefined ? '' : `${ratio(vs.p50)} / ${ratio(vs.p99)}`,
+          vs === undefined ? '' : ratio(vs.cpu),
+        ].join(' | '),
+      );
+    }
+  }
   return [
-    '| scenario | conns | module req/s | module p50 / p99 ms | module peak RSS MiB | baseline req/s | baseline p50 / p99 ms | baseline peak RSS MiB | req/s ratio | p50 ratio | p99 ratio |',
-    '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
+    '| scenario | server | req/s | p50 / p99 ms | CPU µs/call | peak RSS MiB | req/s ÷ baseline | p50 / p99 ÷ baseline | CPU ÷ baseline |',
+    '| --- | --- | --: | --: | --: | --: | --: | --: | --: |',
     ...rows.map((r) => `| ${r} |`),
   ];
+}
+
+function moduleOf(report: BenchReport, name: string): ServerSummary | undefined {
+  return report.scenarios
+    .find((s) => s.scenario.name === name)
+    ?.servers.find((s) => s.kind === 'module');
 }
 
 function targetLines(report: BenchReport): string[] {
@@ -62,29 +81,29 @@ function targetLines(report: BenchReport): string[] {
   const row = (name: string, value: string, ok: boolean): void => {
     lines.push(`| ${name} | ${value} | ${verdict(ok)} |`);
   };
-  const detection = report.scenarios.find((s) => s.scenario.name === 'detection-1k');
+  const detection = moduleOf(report, 'detection-1k');
   if (detection !== undefined) {
     row(
       `1 KB detection throughput ≥ ${TARGETS.detectionThroughputRatio}× baseline`,
-      ratio(detection.throughputRatio),
-      detection.throughputRatio >= TARGETS.detectionThroughputRatio,
+      ratio(detection.vsBaseline.requestsPerS),
+      detection.vsBaseline.requestsPerS >= TARGETS.detectionThroughputRatio,
     );
     row(
       `1 KB detection p99 ≤ ${TARGETS.detectionP99Ratio}× baseline`,
-      ratio(detection.p99Ratio),
-      detection.p99Ratio <= TARGETS.detectionP99Ratio,
+      ratio(detection.vsBaseline.p99),
+      detection.vsBaseline.p99 <= TARGETS.detectionP99Ratio,
     );
   }
-  const big = report.scenarios.find((s) => s.scenario.name === 'log-10m');
+  const big = moduleOf(report, 'log-10m');
   if (big !== undefined) {
     row(
       `10 MB body time (p50) ≤ ${TARGETS.bigBodyTimeRatio}× baseline`,
-      ratio(big.p50Ratio),
-      big.p50Ratio <= TARGETS.bigBodyTimeRatio,
+      ratio(big.vsBaseline.p50),
+      big.vsBaseline.p50 <= TARGETS.bigBodyTimeRatio,
     );
   }
-  if (report.coldStart !== undefined) {
-    const cold = report.coldStart.module.medianMs;
+  const cold = report.coldStart?.find((c) => c.kind === 'module')?.medianMs;
+  if (cold !== undefined) {
     row(`cold start ≤ ${TARGETS.coldStartMs} ms`, `${int(cold)} ms`, cold <= TARGETS.coldStartMs);
   }
   if (report.soak !== undefined) {
@@ -103,8 +122,7 @@ function targetLines(report: BenchReport): string[] {
   return lines;
 }
 
-function coldStartLines(cold: Record<ServerKind, ColdStart>): string[] {
-  const runs = (c: ColdStart): string => c.runsMs.map((t) => int(t)).join(', ');
+function coldStartLines(cold: ColdStart[]): string[] {
   return [
     '## Cold start',
     '',
@@ -112,8 +130,9 @@ function coldStartLines(cold: Record<ServerKind, ColdStart>): string[] {
     '',
     '| server | median ms | runs ms |',
     '| --- | --: | --- |',
-    `| module (sample app) | ${int(cold.module.medianMs)} | ${runs(cold.module)} |`,
-    `| baseline | ${int(cold.baseline.medianMs)} | ${runs(cold.baseline)} |`,
+    ...cold.map(
+      (c) => `| ${SERVER_LABEL[c.kind]} | ${int(c.medianMs)} | ${c.runsMs.map(int).join(', ')} |`,
+    ),
     '',
   ];
 }
@@ -148,16 +167,19 @@ function machineLines(report: BenchReport): string[] {
 export function renderResults(report: BenchReport, previous: string | undefined): string {
   const notesAt = previous?.indexOf('\n## Notes') ?? -1;
   const notes = previous !== undefined && notesAt >= 0 ? previous.slice(notesAt + 1) : undefined;
-  const unexpected = report.scenarios.filter((s) => s.module.unexpected + s.baseline.unexpected > 0);
+  const unexpected = report.scenarios.filter((s) => s.servers.some((x) => x.unexpected > 0));
   return [
     '# Benchmark results',
     '',
     `${report.date.toISOString()} — \`${report.command}\` — ${report.rounds} rounds of ${report.durationS} s per server and scenario, medians.`,
     '',
-    '"module" is the sample app (`dist/sample-app/main.js`, NODE_ENV=production, traceComms off);',
-    '"baseline" is `bench/baseline-server.ts`, bare `node:http` doing the same minimum work per call',
+    '"module" is the sample app (`dist/sample-app/main.js`, NODE_ENV=production, traceComms off).',
+    '"baseline" is `bench/baseline-server.ts`: bare `node:http` doing the minimum work per call',
     '(whole body, HMAC-SHA256 hex, constant-time compare, JSON.parse, JSON.stringify of a small reply).',
-    'Ratios are module ÷ baseline, per round (the two ran back to back), median over the rounds.',
+    '"Nest + Fastify route" (BENCH_REFERENCE=1) is `bench/nest-fastify-server.ts`: the same minimum',
+    'work in a route of a Nest app on the Fastify adapter, without the module: the framework floor.',
+    'Ratios are taken per round (the servers ran back to back) and their median is shown. CPU µs/call',
+    "is the server process's CPU time over the calls it answered: the steadiest number on a shared machine.",
     '',
     '## Targets',
     '',

@@ -5,7 +5,11 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { SignedCall } from './payloads.js';
 
-export type ServerKind = 'module' | 'baseline';
+/** The sample app, bare node:http, and (optionally) a Nest + Fastify route without the module. */
+/** USER_HZ, the unit of CPU times in /proc: 100 on mainstream Linux kernels. */
+const CLOCK_TICKS = 100;
+
+export type ServerKind = 'module' | 'baseline' | 'nest-fastify';
 
 export interface RunningServer {
   kind: ServerKind;
@@ -16,6 +20,7 @@ export interface RunningServer {
 const ENTRY: Record<ServerKind, string> = {
   module: fileURLToPath(new URL('../sample-app/main.js', import.meta.url)),
   baseline: fileURLToPath(new URL('./baseline-server.js', import.meta.url)),
+  'nest-fastify': fileURLToPath(new URL('./nest-fastify-server.js', import.meta.url)),
 };
 
 /** A port free right now; the server is started on it just after. */
@@ -106,6 +111,18 @@ function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined 
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
     return match === null ? undefined : Number(match[1]) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time (user + system) the process has used so far, in milliseconds (Linux). */
+export function cpuMs(server: RunningServer): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return undefined;
   }

@@ -28,7 +28,12 @@ export async function soak(durationS: number, secret: string): Promise<SoakResul
     getResource(secret, ['evil-hashes']),
     logEvent(secret, 100 * 1024),
   ];
-  const requests = calls.map((c) => ({ method: 'POST', path: '/', headers: c.headers, body: c.body }));
+  const requests = calls.map((c) => ({
+    method: 'POST',
+    path: '/',
+    headers: c.headers,
+    body: c.body,
+  }));
   const options = { url: server.url, connections: 32, requests, expectStatus: 200 };
   try {
     await waitReady(server, health(secret));

@@ -46,6 +46,16 @@ const EMPTY = Buffer.alloc(0);
 class DeadlineReached extends Error {}
 
 /**
+ * Node deletes the timer list of a cleared timer only when the timer is ref'd: clearing an
+ * unref'd one leaves an empty list per distinct duration until that duration has passed, which
+ * for per-call deadlines is hundreds of thousands of lists under load.
+ */
+function clearUnrefTimer(timer: NodeJS.Timeout): void {
+  timer.ref();
+  clearTimeout(timer);
+}
+
+/**
  * One protocol call from raw bytes to reply, independent of the HTTP framework: signature,
  * envelope, routing, invocation, normalisation. Transports (Fastify, serverless, the test kit)
  * only move bytes in and out.
@@ -221,11 +231,11 @@ export class LcDispatcher {
       timer.unref();
       running.then(
         (value) => {
-          clearTimeout(timer);
+          clearUnrefTimer(timer);
           resolve(value);
         },
         (err: unknown) => {
-          clearTimeout(timer);
+          clearUnrefTimer(timer);
           reject(err);
         },
       );

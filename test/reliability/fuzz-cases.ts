@@ -183,12 +183,22 @@ export function signedCase(
 
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), 'utf8');
 
-/** Every envelope field set to every wrong type, alone or two at a time. */
+/**
+ * Every envelope field with every wrong value once (on a random etype), then random
+ * combinations of two, some with a field missing as well.
+ */
 function* wrongTypes(rng: Rng, secret: string, count: number): Generator<FuzzCase> {
-  for (let i = 0; i < count; i++) {
+  let made = 0;
+  for (const field of ENVELOPE_FIELDS) {
+    for (const value of WRONG_VALUES) {
+      if (made++ >= count) return;
+      yield signedCase('wrong-type', secret, json({ ...envelope(rng), [field]: value }));
+    }
+  }
+  for (; made < count; made++) {
     const env = envelope(rng);
-    const corrupt = 1 + rng.int(2);
-    for (let c = 0; c < corrupt; c++) env[rng.pick(ENVELOPE_FIELDS)] = rng.pick(WRONG_VALUES);
+    env[rng.pick(ENVELOPE_FIELDS)] = rng.pick(WRONG_VALUES);
+    env[rng.pick(ENVELOPE_FIELDS)] = rng.pick(WRONG_VALUES);
     if (rng.int(8) === 0) delete env[rng.pick(ENVELOPE_FIELDS)];
     yield signedCase('wrong-type', secret, json(env));
   }
@@ -360,7 +370,9 @@ function* hugeStrings(rng: Rng, secret: string, count: number, limit: number): G
 }
 
 function nested(depth: number, array: boolean): string {
-  return array ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  return array
+    ? `${'['.repeat(depth)}1${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }
 
 /** Objects and arrays nested up to 100,000 deep, where handlers, DTOs and replies walk them. */

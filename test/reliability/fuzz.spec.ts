@@ -188,8 +188,14 @@ describe.each(ADAPTERS)('fuzzing the webhook (%s)', (adapter) => {
         case 0: {
           // A slow client: the body in 8 pieces, 15 ms apart.
           const size = Math.ceil(c.body.length / 8);
-          const pieces = Array.from({ length: 8 }, (_, k) => c.body.subarray(k * size, (k + 1) * size));
-          return rawExchange(port, [head, ...pieces], { gapMs: 15 }).then((x) => ({ i, x, want: [200] }));
+          const pieces = Array.from({ length: 8 }, (_, k) =>
+            c.body.subarray(k * size, (k + 1) * size),
+          );
+          return rawExchange(port, [head, ...pieces], { gapMs: 15 }).then((x) => ({
+            i,
+            x,
+            want: [200],
+          }));
         }
         case 1:
           // Truncated: fewer bytes than announced, then the client half-closes.
@@ -207,7 +213,9 @@ describe.each(ADAPTERS)('fuzzing the webhook (%s)', (adapter) => {
         default: {
           // Chunked, over the limit, never finishing its last chunk.
           const chunked = requestHead({ ...c.headers, 'transfer-encoding': 'chunked' });
-          const chunk = Buffer.from(`${(BODY_LIMIT + 1).toString(16)}\r\n${'x'.repeat(BODY_LIMIT + 1)}`);
+          const chunk = Buffer.from(
+            `${(BODY_LIMIT + 1).toString(16)}\r\n${'x'.repeat(BODY_LIMIT + 1)}`,
+          );
           return rawExchange(port, [chunked, chunk]).then((x) => ({ i, x, want: [413] }));
         }
       }
@@ -215,7 +223,10 @@ describe.each(ADAPTERS)('fuzzing the webhook (%s)', (adapter) => {
     const results = await Promise.all(exchanges);
     const wrong = results
       .filter(({ x, want }) => !want.includes(x.status))
-      .map(({ i, x, want }) => `#${i}: got ${x.status}, wanted one of ${want.join('/')}: ${x.text.slice(0, 300)}`);
+      .map(
+        ({ i, x, want }) =>
+          `#${i}: got ${x.status}, wanted one of ${want.join('/')}: ${x.text.slice(0, 300)}`,
+      );
     expect(wrong).toEqual([]);
     const health = await t.client.send('health');
     expect(health.status).toBe(200);
