@@ -172,7 +172,11 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
       );
     }
     const { callback, invoke, wantsClientArg } = this.invoker(instance, methodName);
-    this.interactive.register(name, { name: where, etype: 'detection', invoke, wantsClientArg }, callback);
+    this.interactive.register(
+      name,
+      { name: where, etype: 'detection', invoke, wantsClientArg },
+      callback,
+    );
   }
 
   /** One ExternalContextCreator invoker per method: guards, pipes and interceptors included. */
@@ -180,7 +184,10 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
     instance: object,
     methodName: string,
   ): { callback: (...args: unknown[]) => unknown; invoke: LcInvoke; wantsClientArg: boolean } {
-    const proto = Object.getPrototypeOf(instance) as Record<string, (...args: unknown[]) => unknown>;
+    const proto = Object.getPrototypeOf(instance) as Record<
+      string,
+      (...args: unknown[]) => unknown
+    >;
     const callback = proto[methodName];
     const invoke = this.contextCreator.create(
       instance as Record<string, unknown>,

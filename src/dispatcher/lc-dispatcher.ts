@@ -156,7 +156,10 @@ export class LcDispatcher {
     const entry = this.registry.find(envelope.etype, envelope.data);
     if (entry === undefined) {
       if (ruleStep === undefined) return this.reply(failure(NOT_IMPLEMENTED, false, true));
-      return this.reply(await interactive.applyRule(ruleStep, call, { success: true, data: {} }), call);
+      return this.reply(
+        await interactive.applyRule(ruleStep, call, { success: true, data: {} }),
+        call,
+      );
     }
     if (entry.params !== undefined) {
       const checked = await entry.params.validate(envelope.data);
@@ -174,7 +177,9 @@ export class LcDispatcher {
   /** A reply to a tracked task: its callback `(lc, oid, event, job, ctx)`, or a refusal. */
   private taskReply(routed: LcRoutedReply, call: LcCall): Promise<LcWireResponse> {
     if ('refused' in routed) {
-      this.logger.warn(`refused an interactive detection for ${call.oid ?? '-'}: ${routed.refused}`);
+      this.logger.warn(
+        `refused an interactive detection for ${call.oid ?? '-'}: ${routed.refused}`,
+      );
       return Promise.resolve(failure(routed.refused, false));
     }
     const { entry, task } = routed;
@@ -190,7 +195,11 @@ export class LcDispatcher {
     return this.run(entry, call);
   }
 
-  private async run(entry: LcHandlerEntry, call: LcCall, args?: unknown[]): Promise<LcWireResponse> {
+  private async run(
+    entry: LcHandlerEntry,
+    call: LcCall,
+    args?: unknown[],
+  ): Promise<LcWireResponse> {
     try {
       const lc = args === undefined && entry.wantsClientArg ? call.client : null;
       const running = lcCallStorage.run(call, () =>

@@ -60,11 +60,9 @@ export class LcExplorer {
       if (typeof method !== 'function') continue;
       const handlers = (Reflect.getMetadata(LC_HANDLER_METADATA, method) as LcHandlerMeta[]) ?? [];
       const resource = Reflect.getMetadata(LC_RESOURCE_METADATA, method) as
-        | LcResourceOptions
-        | undefined;
+        LcResourceOptions | undefined;
       const taskCallback = Reflect.getMetadata(LC_TASK_CALLBACK_METADATA, method) as
-        | LcTaskCallbackMeta
-        | undefined;
+        LcTaskCallbackMeta | undefined;
       if (handlers.length > 0 || resource !== undefined || taskCallback !== undefined)
         out.push({ methodName, handlers, resource, taskCallback });
     }
