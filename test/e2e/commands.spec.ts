@@ -11,7 +11,7 @@ import {
   type LcHealthMtd,
 } from 'nestjs-lc-service';
 import { TEST_OID } from 'nestjs-lc-service/testing';
-import { startLcApp, type LcTestApp } from '../helpers/lc-app.js';
+import { ADAPTERS, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
 
 const SID = '0b7c1e4d-2f3a-4b5c-8d9e-0f1a2b3c4d5e';
 const NOT_IMPLEMENTED = {
@@ -78,10 +78,10 @@ async function mtdOf(t: LcTestApp): Promise<LcHealthMtd> {
   return (res.body.data as { mtd: LcHealthMtd }).mtd;
 }
 
-describe('@LcCommand over HTTP', () => {
+describe.each(ADAPTERS)('@LcCommand over HTTP (%s)', (adapter) => {
   let t: LcTestApp;
   beforeAll(async () => {
-    t = await startLcApp({ providers: [Commands] });
+    t = await startLcApp({ adapter, providers: [Commands] });
   });
   afterAll(() => t.close());
 
@@ -172,28 +172,31 @@ describe('@LcCommand over HTTP', () => {
   });
 });
 
-describe('named commands next to a catch-all @LcHandler(command)', () => {
-  let t: LcTestApp;
-  beforeAll(async () => {
-    t = await startLcApp({ providers: [Commands, OtherCommands] });
-  });
-  afterAll(() => t.close());
+describe.each(ADAPTERS)(
+  'named commands next to a catch-all @LcHandler(command) (%s)',
+  (adapter) => {
+    let t: LcTestApp;
+    beforeAll(async () => {
+      t = await startLcApp({ adapter, providers: [Commands, OtherCommands] });
+    });
+    afterAll(() => t.close());
 
-  it('sends named commands to their handler and the rest to the catch-all', async () => {
-    const named = await t.client.send('command', { data: { command_name: 'ping' } });
-    expect(named.body.data).toEqual({ pong: true, got: { command_name: 'ping' } });
-    const other = await t.client.send('command', { data: { command_name: 'reboot' } });
-    expect(other.body).toEqual({ success: true, data: { catchAll: 'reboot' } });
-    const nameless = await t.client.send('command', { data: {} });
-    expect(nameless.body).toEqual({ success: true, data: { catchAll: null } });
-  });
+    it('sends named commands to their handler and the rest to the catch-all', async () => {
+      const named = await t.client.send('command', { data: { command_name: 'ping' } });
+      expect(named.body.data).toEqual({ pong: true, got: { command_name: 'ping' } });
+      const other = await t.client.send('command', { data: { command_name: 'reboot' } });
+      expect(other.body).toEqual({ success: true, data: { catchAll: 'reboot' } });
+      const nameless = await t.client.send('command', { data: {} });
+      expect(nameless.body).toEqual({ success: true, data: { catchAll: null } });
+    });
 
-  it('lists command once in callbacks, and only the named commands in commands', async () => {
-    const mtd = await mtdOf(t);
-    expect(mtd.callbacks).toEqual(['command', 'get_resource', 'health']);
-    expect(Object.keys(mtd.commands)).toEqual(['tag', 'isolate', 'ping']);
-  });
-});
+    it('lists command once in callbacks, and only the named commands in commands', async () => {
+      const mtd = await mtdOf(t);
+      expect(mtd.callbacks).toEqual(['command', 'get_resource', 'health']);
+      expect(Object.keys(mtd.commands)).toEqual(['tag', 'isolate', 'ping']);
+    });
+  },
+);
 
 @Injectable()
 class DuplicateTag {

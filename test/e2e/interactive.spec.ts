@@ -117,9 +117,9 @@ describe('interactive services', () => {
     sid = fake.addSensor(oid, { hostname: 'web-1' }).sid;
     fake.onTask((task) => tasks.push(task));
     const options = { serviceName: SERVICE, interactive: true, limaCharlie: { apiUrl: fake.url } };
-    // Two replicas: the task leaves from one, the reply lands on the other.
+    // Two replicas, one per HTTP adapter: the task leaves from one, the reply lands on the other.
     tasker = await startLcApp({ options, providers: [PackageAudit] });
-    receiver = await startLcApp({ options, providers: [PackageAudit] });
+    receiver = await startLcApp({ adapter: 'express', options, providers: [PackageAudit] });
     a = new LcTestClient({ url: tasker.url, secret: SECRET, oid, jwt: org.jwt });
     b = new LcTestClient({ url: receiver.url, secret: SECRET, oid, jwt: org.jwt });
   });

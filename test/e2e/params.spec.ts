@@ -18,7 +18,7 @@ import {
   LcService,
   type LcRequest,
 } from 'nestjs-lc-service';
-import { startLcApp, type LcTestApp } from '../helpers/lc-app.js';
+import { ADAPTERS, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
 
 const HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const SID = '0b7c1e4d-2f3a-4b5c-8d9e-0f1a2b3c4d5e';
@@ -69,10 +69,10 @@ class LookupHandlers {
   }
 }
 
-describe('@LcHandler(request, { params: Dto }) over HTTP', () => {
+describe.each(ADAPTERS)('@LcHandler(request, { params: Dto }) over HTTP (%s)', (adapter) => {
   let t: LcTestApp;
   beforeAll(async () => {
-    t = await startLcApp({ providers: [LookupHandlers] });
+    t = await startLcApp({ adapter, providers: [LookupHandlers] });
   });
   afterAll(() => t.close());
   beforeEach(() => {
@@ -197,38 +197,42 @@ class CountedHandlers {
   }
 }
 
-describe('DTO params next to a global ValidationPipe({ transform: true, whitelist: true })', () => {
-  let t: LcTestApp;
-  beforeAll(async () => {
-    t = await startLcApp({
-      providers: [
-        CountedHandlers,
-        { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, whitelist: true }) },
-        { provide: APP_PIPE, useClass: RecordingPipe },
-      ],
+describe.each(ADAPTERS)(
+  'DTO params next to a global ValidationPipe({ transform: true, whitelist: true }) (%s)',
+  (adapter) => {
+    let t: LcTestApp;
+    beforeAll(async () => {
+      t = await startLcApp({
+        adapter,
+        providers: [
+          CountedHandlers,
+          { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, whitelist: true }) },
+          { provide: APP_PIPE, useClass: RecordingPipe },
+        ],
+      });
     });
-  });
-  afterAll(() => t.close());
+    afterAll(() => t.close());
 
-  it('validates and transforms once: the pipe passes the built instance through', async () => {
-    piped.length = 0;
-    const res = await t.client.send('request', { data: { count: 1, extra: 'kept out' } });
-    expect(res.body).toEqual({ success: true, data: { isDto: true, count: 2 } });
-    expect(piped).toHaveLength(1);
-    expect(piped[0].value).toBeInstanceOf(Counted);
-    expect(piped[0].metatype).toBe(Object);
-  });
-
-  it('answers a bad value with the RI string, not the pipe message', async () => {
-    const res = await t.client.send('request', { data: { count: 'one' } });
-    expect(res.body).toEqual({
-      success: false,
-      retry: false,
-      data: {},
-      error: 'invalid parameter count: wrong data type',
+    it('validates and transforms once: the pipe passes the built instance through', async () => {
+      piped.length = 0;
+      const res = await t.client.send('request', { data: { count: 1, extra: 'kept out' } });
+      expect(res.body).toEqual({ success: true, data: { isDto: true, count: 2 } });
+      expect(piped).toHaveLength(1);
+      expect(piped[0].value).toBeInstanceOf(Counted);
+      expect(piped[0].metatype).toBe(Object);
     });
-  });
-});
+
+    it('answers a bad value with the RI string, not the pipe message', async () => {
+      const res = await t.client.send('request', { data: { count: 'one' } });
+      expect(res.body).toEqual({
+        success: false,
+        retry: false,
+        data: {},
+        error: 'invalid parameter count: wrong data type',
+      });
+    });
+  },
+);
 
 @Injectable()
 class SetsParamsAtInit implements OnModuleInit {
