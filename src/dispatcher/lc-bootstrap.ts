@@ -19,6 +19,7 @@ import { LcHandlerRegistry, type LcInvoke } from './lc-handler.registry.js';
 import { LcParamsFactory } from './lc-params.factory.js';
 import { LcWebhookRoute } from './lc-webhook.route.js';
 import { LcOperationsRoutes } from '../operations/lc-operations.routes.js';
+import { isTrackedTaskName } from '../interactive/investigation-id.js';
 import { LcInteractive } from '../interactive/lc-interactive.js';
 
 const INVOKER_OPTIONS = { guards: true, interceptors: true, filters: false };
@@ -166,7 +167,7 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
     const { instance, className, methodName, taskCallback } = method;
     const where = `${className}.${methodName}`;
     const name = taskCallback?.name ?? where;
-    if (typeof name !== 'string' || !/^[A-Za-z0-9_.:-]{1,128}$/.test(name)) {
+    if (!isTrackedTaskName(name)) {
       throw new LcConfigError(
         `LcServiceModule: @LcTaskCallback on ${where}: the name ${JSON.stringify(name)} must be 1-128 characters of A-Z a-z 0-9 _ . : - (it travels in investigation ids).`,
       );

@@ -27,13 +27,7 @@ import { LcInteractive, type LcRoutedReply } from '../interactive/lc-interactive
 import { LcServiceState } from '../service/lc-service.state.js';
 import { lcCallStorage } from './lc-call.storage.js';
 import { LcHandlerRegistry, type LcHandlerEntry } from './lc-handler.registry.js';
-import {
-  JSON_CONTENT_TYPE,
-  rejection,
-  SHUTTING_DOWN,
-  UNAUTHORIZED,
-  type LcHttpReply,
-} from './lc-http-reply.js';
+import { rejection, SHUTTING_DOWN, UNAUTHORIZED, type LcHttpReply } from './lc-http-reply.js';
 import { LcCall } from './lc-request.js';
 import { errorToWire, resultToWire } from './lc-result.js';
 
@@ -62,7 +56,6 @@ function clearUnrefTimer(timer: NodeJS.Timeout): void {
  */
 @Injectable()
 export class LcDispatcher {
-  static readonly contentType = JSON_CONTENT_TYPE;
   private readonly logger = new Logger('LcService');
   private readonly verifier: SignatureVerifier | undefined;
   private readonly clientFactory: LcClientFactory;

@@ -1,5 +1,6 @@
 import type { Job } from '../jobs/index.js';
 import type { LimaCharlieClient } from '../limacharlie/index.js';
+import { stringAt } from '../protocol/data-path.js';
 import type { LcEnvelope } from '../protocol/envelope.js';
 import { isOrglessEtype } from '../protocol/etypes.js';
 import type { LcClientFactory } from '../lc-service.options.js';
@@ -27,12 +28,6 @@ export interface LcCallTask {
 }
 
 const NEVER_ABORTS = new AbortController().signal;
-
-function stringAt(value: unknown, key: string): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const field = (value as Record<string, unknown>)[key];
-  return typeof field === 'string' ? field : undefined;
-}
 
 /**
  * The state of one call. The signal and the client are built on first use, so a handler that
@@ -70,7 +65,7 @@ export class LcCall implements LcRequest {
   }
 
   get sid(): string | undefined {
-    return stringAt(this.data, 'sid') ?? stringAt(this.data.routing, 'sid');
+    return stringAt(this.data, 'sid') ?? stringAt(this.data, 'routing', 'sid');
   }
 
   get deadline(): Date | undefined {

@@ -24,6 +24,11 @@ export class LcTaskError extends Error {
 export const MAX_CTX_BYTES = 512;
 const MAC_BYTES = 16;
 const NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** Callback names and job ids travel in ids between '/' separators: this charset only. */
+export function isTrackedTaskName(value: unknown): value is string {
+  return typeof value === 'string' && NAME.test(value);
+}
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
 /**

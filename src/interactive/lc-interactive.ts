@@ -10,6 +10,7 @@ import {
   type TaskTracker,
   type TrackedTaskOptions,
 } from '../limacharlie/index.js';
+import { stringAt } from '../protocol/data-path.js';
 import type { LcWireResponse } from '../protocol/response.js';
 import { LcServiceState } from '../service/lc-service.state.js';
 import { InvestigationIdCodec, LcTaskError } from './investigation-id.js';
@@ -27,15 +28,6 @@ const LIFECYCLE: Readonly<Record<string, LcRuleStep>> = {
 /** A detection that belongs to the interactive flow: its callback, or why it is refused. */
 export type LcRoutedReply =
   { entry: LcHandlerEntry; task: LcCallTask; callback: string } | { refused: string };
-
-function stringAt(value: unknown, ...path: string[]): string | undefined {
-  let cur = value;
-  for (const key of path) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return typeof cur === 'string' ? cur : undefined;
-}
 
 /**
  * Interactive services: the D&R rule that reports replies to tracked tasks, the callback

@@ -1,10 +1,10 @@
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../protocol/data-path.js';
 
 /** A UUID is 36 characters; anything much longer might be a token pasted in the wrong place. */
 const MAX_ECHOED_CHARS = 40;
 
 export function assertUuid(kind: 'oid' | 'sid', value: unknown): asserts value is string {
-  if (typeof value === 'string' && UUID.test(value)) return;
+  if (isUuid(value)) return;
   const shown =
     typeof value === 'string' && value.length <= MAX_ECHOED_CHARS
       ? JSON.stringify(value)

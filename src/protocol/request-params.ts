@@ -1,3 +1,5 @@
+import { isUuid } from './data-path.js';
+
 /** Parameter types LimaCharlie's "request this service" form knows. */
 export const REQUEST_PARAM_TYPES = ['str', 'int', 'float', 'bool', 'enum', 'uuid', 'sid'] as const;
 export type LcRequestParamType = (typeof REQUEST_PARAM_TYPES)[number];
@@ -12,8 +14,6 @@ export interface LcRequestParamDef {
 }
 
 export type LcRequestParamDefs = Record<string, LcRequestParamDef>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The RI's reasons and error strings, shared by the dict and the DTO paths so they always agree. */
 export const WRONG_DATA_TYPE = 'wrong data type';
@@ -77,7 +77,7 @@ function hasType(def: LcRequestParamDef, value: unknown): boolean {
       return typeof value === 'string';
     case 'uuid':
     case 'sid':
-      return typeof value === 'string' && UUID.test(value);
+      return isUuid(value);
   }
 }
 
