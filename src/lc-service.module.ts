@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LcBootstrap } from './dispatcher/lc-bootstrap.js';
 import { LcInteractive } from './interactive/lc-interactive.js';
+import { LcCallTracking } from './dispatcher/lc-call-tracking.js';
 import { LcContext } from './dispatcher/lc-context.js';
 import { LcDispatcher } from './dispatcher/lc-dispatcher.js';
 import { LcExplorer } from './dispatcher/lc-explorer.js';
@@ -36,6 +37,7 @@ import { LcServiceState } from './service/lc-service.state.js';
     LcBootstrap,
     LcService,
     LcContext,
+    LcCallTracking,
     LcInteractive,
     ...operationsProviders,
   ],

@@ -58,6 +58,16 @@ export interface LcServiceModuleOptions {
    * `@LcIdempotent()` handlers, in memory; `true`: every handler; `false`: off.
    */
   idempotency?: LcIdempotencyOptions | boolean;
+  /**
+   * Answer webhook calls from the Node server's `request` listener, ahead of the framework's
+   * router, hooks and middleware. Default `true`; `false` serves them through the framework only.
+   */
+  fastPath?: boolean;
+  /**
+   * Track the current call across awaits (`AsyncLocalStorage`) for `LcContext` and `LcGcpLogger`.
+   * Default: on when a provider injects `LcContext` or an `LcGcpLogger` exists, off otherwise.
+   */
+  asyncContext?: boolean;
 }
 
 /** Options after defaults and checks; what the module's providers read. */
@@ -80,6 +90,9 @@ export interface ResolvedLcOptions {
   probes: ResolvedLcProbes | undefined;
   metrics: ResolvedLcMetrics | undefined;
   idempotency: ResolvedLcIdempotency | undefined;
+  fastPath: boolean;
+  /** `undefined`: decided at boot from what the app uses. */
+  asyncContext: boolean | undefined;
 }
 
 export const DEFAULT_API_URL = 'https://api.limacharlie.io';
@@ -108,8 +121,8 @@ function positiveInt(value: unknown, option: string, fallback: number, allowZero
   return value;
 }
 
-function flag(value: unknown, option: string): boolean {
-  if (value === undefined) return false;
+function flag(value: unknown, option: string, fallback = false): boolean {
+  if (value === undefined) return fallback;
   if (typeof value !== 'boolean') fail(option, `must be true or false, got ${String(value)}`);
   return value;
 }
@@ -192,6 +205,9 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
       clientFactory: lc.clientFactory,
     },
     shutdownGraceMs: positiveInt(opts.shutdownGraceMs, 'shutdownGraceMs', 10_000, true),
+    fastPath: flag(opts.fastPath, 'fastPath', true),
+    asyncContext:
+      opts.asyncContext === undefined ? undefined : flag(opts.asyncContext, 'asyncContext'),
     ...resolveOperations(opts),
   };
 }

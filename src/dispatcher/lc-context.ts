@@ -1,22 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import type { LimaCharlieClient } from '../limacharlie/index.js';
 import { lcCallStorage } from './lc-call.storage.js';
-import type { LcRequest } from './lc-request.js';
+import { LcCallTracking } from './lc-call-tracking.js';
+import type { LcCall, LcRequest } from './lc-request.js';
 
 /**
  * The LimaCharlie call being handled, readable from any provider without request scope
  * (request-scoped providers would rebuild the graph per call and are refused on handlers).
+ * Injecting it turns on call tracking (`AsyncLocalStorage`) at boot.
  */
 @Injectable()
 export class LcContext {
+  constructor(private readonly tracking: LcCallTracking) {}
+
   /** True inside an LC handler (and anything it awaits). */
   get isActive(): boolean {
-    return lcCallStorage.getStore() !== undefined;
+    return this.current() !== undefined;
   }
 
   /** The current request; throws outside an LC handler. */
   get request(): LcRequest {
-    const call = lcCallStorage.getStore();
+    const call = this.current();
     if (call === undefined) {
       throw new Error(
         'LcContext: no LimaCharlie call is being handled here. Read it from an @LcHandler / @LcCron method or code it awaits.',
@@ -31,7 +35,7 @@ export class LcContext {
 
   /** The per-org client; throws for calls that carry no org (health, once_per_*). */
   get client(): LimaCharlieClient {
-    const call = lcCallStorage.getStore();
+    const call = this.current();
     const client = call === undefined ? null : call.client;
     if (client === null) {
       throw new Error(
@@ -39,5 +43,16 @@ export class LcContext {
       );
     }
     return client;
+  }
+
+  private current(): LcCall | undefined {
+    if (!this.tracking.enabled) {
+      throw new Error(
+        'LcContext: call tracking is off, because no provider injects LcContext (it was taken from the ' +
+          'module ref at run time, which the boot scan cannot see). Inject LcContext in a constructor, ' +
+          'or set the LcServiceModule option asyncContext: true.',
+      );
+    }
+    return lcCallStorage.getStore();
   }
 }

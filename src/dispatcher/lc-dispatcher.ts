@@ -26,28 +26,18 @@ import { LcHealth } from '../health/lc-health.js';
 import { LcInteractive, type LcRoutedReply } from '../interactive/lc-interactive.js';
 import { LcServiceState } from '../service/lc-service.state.js';
 import { lcCallStorage } from './lc-call.storage.js';
+import { LcCallTracking } from './lc-call-tracking.js';
+import { LcDeadlineWatch } from './lc-deadline-watch.js';
 import { LcHandlerRegistry, type LcHandlerEntry } from './lc-handler.registry.js';
 import { rejection, SHUTTING_DOWN, UNAUTHORIZED, type LcHttpReply } from './lc-http-reply.js';
 import { LcCall } from './lc-request.js';
 import { errorToWire, resultToWire } from './lc-result.js';
 
-/** setTimeout cannot wait longer; a later deadline is not enforced locally. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A call still running is answered a fifth of its time before the deadline, at most this much. */
 const MAX_REPLY_MARGIN_MS = 1000;
 const EMPTY = Buffer.alloc(0);
 
 class DeadlineReached extends Error {}
-
-/**
- * Node deletes the timer list of a cleared timer only when the timer is ref'd: clearing an
- * unref'd one leaves an empty list per distinct duration until that duration has passed, which
- * for per-call deadlines is hundreds of thousands of lists under load.
- */
-function clearUnrefTimer(timer: NodeJS.Timeout): void {
-  timer.ref();
-  clearTimeout(timer);
-}
 
 /**
  * One protocol call from raw bytes to reply, independent of the HTTP framework: signature,
@@ -59,6 +49,7 @@ export class LcDispatcher {
   private readonly logger = new Logger('LcService');
   private readonly verifier: SignatureVerifier | undefined;
   private readonly clientFactory: LcClientFactory;
+  private readonly deadlines = new LcDeadlineWatch();
   private inFlight = 0;
 
   constructor(
@@ -70,6 +61,7 @@ export class LcDispatcher {
     @Inject(LC_METRICS) private readonly metrics: LcMetrics | null,
     @Inject(LC_IDEMPOTENCY) private readonly idempotency: LcIdempotency | null,
     private readonly interactive: LcInteractive,
+    private readonly tracking: LcCallTracking,
   ) {
     this.verifier = options.secrets.length > 0 ? new SignatureVerifier(options.secrets) : undefined;
     const factory =
@@ -178,7 +170,7 @@ export class LcDispatcher {
     const { entry, task } = routed;
     call.task = task;
     const lc = entry.wantsClientArg ? call.client : null;
-    return this.run(entry, call, [lc, call.oid, task.event, task.job, task.ctx]);
+    return this.run(entry, call, [lc, call.oid, task.event, task.job, task.ctx, call]);
   }
 
   private invoke(entry: LcHandlerEntry, call: LcCall): Promise<LcWireResponse> {
@@ -195,9 +187,13 @@ export class LcDispatcher {
   ): Promise<LcWireResponse> {
     try {
       const lc = args === undefined && entry.wantsClientArg ? call.client : null;
-      const running = lcCallStorage.run(call, () =>
-        args === undefined ? entry.invoke(lc, call.oid, call) : entry.invoke(...args),
-      );
+      const running = this.tracking.enabled
+        ? lcCallStorage.run(call, () =>
+            args === undefined ? entry.invoke(lc, call.oid, call) : entry.invoke(...args),
+          )
+        : args === undefined
+          ? entry.invoke(lc, call.oid, call)
+          : entry.invoke(...args);
       return resultToWire(await this.withinDeadline(call, running));
     } catch (err) {
       return this.failed(entry, call, err);
@@ -209,13 +205,13 @@ export class LcDispatcher {
    * waiting by then, and the signal tells the handler's API calls to stop too.
    */
   private withinDeadline(call: LcCall, running: Promise<unknown>): Promise<unknown> {
-    const left = call.deadlineMs === undefined ? undefined : call.deadlineMs - Date.now();
+    const deadline = call.deadlineMs;
+    if (deadline === undefined) return running;
+    const left = deadline - Date.now();
     // A reply sent at the deadline would arrive after LimaCharlie stopped waiting.
-    const remaining =
-      left === undefined ? undefined : left - Math.min(MAX_REPLY_MARGIN_MS, left / 5);
-    if (remaining === undefined || remaining > MAX_TIMER_MS) return running;
+    const replyAt = deadline - Math.min(MAX_REPLY_MARGIN_MS, left / 5);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const watched = this.deadlines.watch(replyAt, () => {
         // The reply goes now; the handler stays counted in progress until it really returns.
         this.inFlight++;
         running.then(
@@ -229,15 +225,14 @@ export class LcDispatcher {
         );
         call.expire();
         reject(new DeadlineReached());
-      }, remaining);
-      timer.unref();
+      });
       running.then(
         (value) => {
-          clearUnrefTimer(timer);
+          this.deadlines.cancel(watched);
           resolve(value);
         },
         (err: unknown) => {
-          clearUnrefTimer(timer);
+          this.deadlines.cancel(watched);
           reject(err);
         },
       );

@@ -1,7 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { LC_CONTEXT_TYPE } from '../lc-service.constants.js';
-import { lcCallStorage } from './lc-call.storage.js';
-import type { LcRequest } from './lc-request.js';
+import { LcCall, type LcRequest } from './lc-request.js';
 
 /**
  * True when a guard, interceptor or pipe runs for an LC handler. Global HTTP enhancers also run
@@ -11,6 +10,16 @@ export function isLcContext(host: ArgumentsHost): boolean {
   return host.getType<string>() === LC_CONTEXT_TYPE;
 }
 
+/**
+ * The call an LC invoker was given: always its last argument (`(lc, oid, request)` for
+ * handlers, `(lc, oid, event, job, ctx, request)` for task callbacks), so guards, pipes and
+ * parameter decorators read it without `AsyncLocalStorage`.
+ */
+export function lcCallOfArgs(args: readonly unknown[]): LcCall | undefined {
+  const last = args[args.length - 1];
+  return last instanceof LcCall ? last : undefined;
+}
+
 /** The `LcRequest` of an LC handler's (or task callback's) execution context. */
 export function getLcRequest(host: ArgumentsHost): LcRequest {
   if (!isLcContext(host)) {
@@ -18,7 +27,7 @@ export function getLcRequest(host: ArgumentsHost): LcRequest {
       `getLcRequest: this execution context is '${host.getType()}', not an LC handler`,
     );
   }
-  const call = lcCallStorage.getStore();
+  const call = lcCallOfArgs(host.getArgs());
   if (call === undefined) throw new Error('getLcRequest: no LimaCharlie call is being handled');
   return call;
 }

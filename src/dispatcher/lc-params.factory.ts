@@ -1,14 +1,14 @@
 import { LcParamtype } from '../decorators/lc-params.decorator.js';
-import { lcCallStorage } from './lc-call.storage.js';
+import { lcCallOfArgs } from './lc-execution-context.js';
 
 /**
- * Maps the LC parameter decorators to values, for ExternalContextCreator. The call comes from
- * the AsyncLocalStorage the dispatcher entered, so handlers `(lc, oid, request)` and task
- * callbacks `(lc, oid, event, job, ctx)` share one factory whatever their argument layout.
+ * Maps the LC parameter decorators to values, for ExternalContextCreator. The call is the last
+ * argument the dispatcher passes the invoker, so handlers `(lc, oid, request)` and task callbacks
+ * `(lc, oid, event, job, ctx, request)` share one factory whatever their argument layout.
  */
 export class LcParamsFactory {
-  exchangeKeyForValue(type: number, data: unknown): unknown {
-    const call = lcCallStorage.getStore();
+  exchangeKeyForValue(type: number, data: unknown, args: readonly unknown[]): unknown {
+    const call = lcCallOfArgs(args);
     if (call === undefined) return undefined;
     switch (type as LcParamtype) {
       case LcParamtype.CLIENT:

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { LC_OPTIONS } from '../lc-service.constants.js';
@@ -5,6 +6,7 @@ import { LcConfigError, type ResolvedLcOptions } from '../lc-service.options.js'
 import { insertExpressRoute, type ExpressAppLike } from '../platform/express-routes.js';
 import { unsupportedAdapter } from '../platform/get-routes.js';
 import { handleNodeWebhook } from '../platform/node-webhook.js';
+import { serveAheadOfFramework, type NodeServerLike } from '../platform/server-fast-path.js';
 import { SIGNATURE_HEADER } from '../protocol/signature.js';
 import { LcDispatcher } from './lc-dispatcher.js';
 import { JSON_CONTENT_TYPE, rejection } from './lc-http-reply.js';
@@ -52,9 +54,9 @@ const mounted = new WeakMap<object, Set<string>>();
 
 /**
  * Mounts the webhook as a plain Fastify route in its own encapsulated context, or as an Express
- * route ahead of the body parsers. Either way every content type is read as raw bytes: the
- * signature is checked over exactly what was sent, before any JSON parsing, and no `rawBody`
- * bootstrap flag is needed.
+ * route ahead of the body parsers, and (option `fastPath`) in front of the framework on the HTTP
+ * server itself. Every content type is read as raw bytes: the signature is checked over exactly
+ * what was sent, before any JSON parsing, and no `rawBody` bootstrap flag is needed.
  */
 @Injectable()
 export class LcWebhookRoute {
@@ -84,10 +86,14 @@ export class LcWebhookRoute {
     paths.add(path);
     mounted.set(instance, paths);
     const dispatcher = this.dispatcher;
+    const serveNode = (req: IncomingMessage, res: ServerResponse): void => {
+      void handleNodeWebhook(req, res, dispatcher, bodyLimit, this.logger);
+    };
+    if (this.options.fastPath) {
+      serveAheadOfFramework(adapter.getHttpServer() as NodeServerLike, path, serveNode);
+    }
     if (type === 'express') {
-      insertExpressRoute(instance as ExpressAppLike, 'post', path, (req, res) => {
-        void handleNodeWebhook(req, res, dispatcher, bodyLimit, this.logger);
-      });
+      insertExpressRoute(instance as ExpressAppLike, 'post', path, serveNode);
       return;
     }
     const fastify = instance as FastifyLike;

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import type { LoggerService, LogLevel } from '@nestjs/common';
-import { lcCallStorage } from '../dispatcher/lc-call.storage.js';
+import { lcCallStorage, requestCallTracking } from '../dispatcher/lc-call.storage.js';
 import { formatGcpLog, writeGcpLog, type GcpLogWriter } from '../service/gcp-log.js';
 
 export interface LcGcpLoggerOptions {
@@ -41,7 +41,7 @@ function messageText(message: unknown): { text: string; stack?: string } {
  * `NestFactory.create(AppModule, adapter, { logger: new LcGcpLogger('my-service') })`.
  *
  * Inside a LimaCharlie call, entries carry its `etype`, `mid` and `oid`, and the call's JWT is
- * removed from the text.
+ * removed from the text: building one turns on call tracking (option `asyncContext`).
  */
 export class LcGcpLogger implements LoggerService {
   private levels: ReadonlySet<LogLevel>;
@@ -55,6 +55,7 @@ export class LcGcpLogger implements LoggerService {
     this.levels = new Set(options.logLevels ?? DEFAULT_LEVELS);
     this.stdout = options.stdout ?? process.stdout;
     this.stderr = options.stderr ?? process.stderr;
+    requestCallTracking();
   }
 
   log(message: unknown, ...params: unknown[]): void {

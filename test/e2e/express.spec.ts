@@ -46,7 +46,7 @@ describe('Express: raw bytes without a bootstrap flag', () => {
     }
   });
 
-  it('runs middleware the app registered before init ahead of the webhook', async () => {
+  it('with fastPath: false, runs middleware the app registered before init ahead of the webhook', async () => {
     const tag: Middleware = (_req, res, next) => {
       res.setHeader('x-app-middleware', 'ran');
       next();
@@ -54,6 +54,7 @@ describe('Express: raw bytes without a bootstrap flag', () => {
     const t = await startLcApp({
       adapter: 'express',
       providers: [Handlers],
+      options: { fastPath: false },
       configure: (app) => app.use(tag),
     });
     try {
@@ -80,7 +81,7 @@ describe('Express: raw bytes without a bootstrap flag', () => {
     }
   });
 
-  it('answers 500 and says why when a middleware consumed the body first', async () => {
+  it('with fastPath: false, answers 500 and says why when a middleware consumed the body first', async () => {
     const swallow: Middleware = (req, _res, next) => {
       req.on('data', () => undefined);
       req.on('end', next);
@@ -89,6 +90,7 @@ describe('Express: raw bytes without a bootstrap flag', () => {
     const t = await startLcApp({
       adapter: 'express',
       providers: [Handlers],
+      options: { fastPath: false },
       configure: (app) => app.use(swallow),
       logger,
     });
