@@ -20,7 +20,8 @@ import { soak } from './soak.js';
  * BENCH_COLD_RUNS  cold starts per server (default 5)
  * BENCH_SOAK       seconds of RSS soak; 0 skips it (default 0)
  * BENCH_SCENARIOS  comma-separated scenario names; a subset is printed, RESULTS.md is left alone
- * BENCH_REFERENCE  1 adds a third server: the same minimum work in a Nest + Fastify route
+ * BENCH_REFERENCE  1 adds reference servers: the same minimum work in a Nest + Fastify route, and
+ *                  the sample app with fastPath off, and with asyncContext on
  * BENCH_CPU_PROF   a directory: the module server runs with --cpu-prof and writes its profiles there
  */
 
@@ -43,7 +44,7 @@ const only = process.env.BENCH_SCENARIOS?.split(',').filter((s) => s !== '');
 const profileDir = process.env.BENCH_CPU_PROF;
 const withReference = process.env.BENCH_REFERENCE === '1';
 const kinds: ServerKind[] = withReference
-  ? ['module', 'nest-fastify', 'baseline']
+  ? ['module', 'module-framework-route', 'module-async-context', 'nest-fastify', 'baseline']
   : ['module', 'baseline'];
 
 const resultsPath = fileURLToPath(new URL('../../bench/RESULTS.md', import.meta.url));

@@ -39,6 +39,8 @@ const SERVER_LABEL: Record<ServerKind, string> = {
   module: 'module (sample app)',
   baseline: 'baseline (node:http)',
   'nest-fastify': 'Nest + Fastify route',
+  'module-framework-route': 'module, fastPath: false',
+  'module-async-context': 'module, asyncContext: true',
 };
 
 function scenarioTable(scenarios: ScenarioSummary[]): string[] {
@@ -178,6 +180,8 @@ export function renderResults(report: BenchReport, previous: string | undefined)
     '(whole body, HMAC-SHA256 hex, constant-time compare, JSON.parse, JSON.stringify of a small reply).',
     '"Nest + Fastify route" (BENCH_REFERENCE=1) is `bench/nest-fastify-server.ts`: the same minimum',
     'work in a route of a Nest app on the Fastify adapter, without the module: the framework floor.',
+    '"module, fastPath: false" and "module, asyncContext: true" (BENCH_REFERENCE=1) are the sample app',
+    'with the webhook served through the Fastify route only, and with call tracking (AsyncLocalStorage) on.',
     'Ratios are taken per round (the servers ran back to back) and their median is shown. CPU µs/call',
     "is the server process's CPU time over the calls it answered: the steadiest number on a shared machine.",
     '',

@@ -5,11 +5,15 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { SignedCall } from './payloads.js';
 
-/** The sample app, bare node:http, and (optionally) a Nest + Fastify route without the module. */
 /** USER_HZ, the unit of CPU times in /proc: 100 on mainstream Linux kernels. */
 const CLOCK_TICKS = 100;
 
-export type ServerKind = 'module' | 'baseline' | 'nest-fastify';
+/**
+ * The sample app, bare node:http, and for reference (BENCH_REFERENCE=1) a Nest + Fastify route
+ * without the module and the sample app with each hot-path option at its other setting.
+ */
+export type ServerKind =
+  'module' | 'baseline' | 'nest-fastify' | 'module-framework-route' | 'module-async-context';
 
 export interface RunningServer {
   kind: ServerKind;
@@ -17,10 +21,20 @@ export interface RunningServer {
   child: ChildProcess;
 }
 
+const SAMPLE_APP = fileURLToPath(new URL('../sample-app/main.js', import.meta.url));
+
 const ENTRY: Record<ServerKind, string> = {
-  module: fileURLToPath(new URL('../sample-app/main.js', import.meta.url)),
+  module: SAMPLE_APP,
   baseline: fileURLToPath(new URL('./baseline-server.js', import.meta.url)),
   'nest-fastify': fileURLToPath(new URL('./nest-fastify-server.js', import.meta.url)),
+  'module-framework-route': SAMPLE_APP,
+  'module-async-context': SAMPLE_APP,
+};
+
+/** What each kind adds to the production environment (the sample app reads these). */
+const KIND_ENV: Partial<Record<ServerKind, Record<string, string>>> = {
+  'module-framework-route': { LC_FAST_PATH: '0' },
+  'module-async-context': { LC_ASYNC_CONTEXT: '1' },
 };
 
 /** A port free right now; the server is started on it just after. */
@@ -51,6 +65,7 @@ export function spawnServer(
       LC_SHARED_SECRET: secret,
       LC_API_URL: 'http://127.0.0.1:9',
       LC_TRACE_COMMS: '0',
+      ...KIND_ENV[kind],
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

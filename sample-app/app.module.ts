@@ -25,6 +25,8 @@ export class AppModule {
           limaCharlie: { apiUrl: config.apiUrl },
           metrics: config.metrics,
           shutdownGraceMs: config.shutdownGraceMs,
+          fastPath: config.fastPath,
+          asyncContext: config.asyncContext,
         }),
       ],
       providers: [

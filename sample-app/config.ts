@@ -13,6 +13,10 @@ export interface SampleConfig {
   shutdownGraceMs?: number;
   /** GCP-structured JSON logs for Cloud Logging (`LC_LOG_FORMAT=gcp`). */
   gcpLogs?: boolean;
+  /** `LC_FAST_PATH=0` serves the webhook through the Fastify route only (option `fastPath`). */
+  fastPath?: boolean;
+  /** `LC_ASYNC_CONTEXT=1` turns call tracking on though nothing reads it (option `asyncContext`). */
+  asyncContext?: boolean;
 }
 
 export const DEV_SECRET = 'dev-secret-change-me';
@@ -33,5 +37,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SampleConfi
     metrics: env.LC_METRICS === '1',
     shutdownGraceMs: env.LC_SHUTDOWN_GRACE_MS ? Number(env.LC_SHUTDOWN_GRACE_MS) : undefined,
     gcpLogs: env.LC_LOG_FORMAT === 'gcp',
+    fastPath: env.LC_FAST_PATH !== '0',
+    asyncContext: env.LC_ASYNC_CONTEXT === '1' ? true : undefined,
   };
 }

@@ -185,6 +185,13 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
   if (typeof path !== 'string' || !path.startsWith('/')) {
     fail('path', `must be an absolute route path starting with '/', got ${String(path)}`);
   }
+  // One literal URL: LimaCharlie posts to exactly what the service registered.
+  if (/[\s:*?#()%]/.test(path)) {
+    fail(
+      'path',
+      `must be a literal path, without route parameters, wildcards, a query or escapes, got ${JSON.stringify(path)}`,
+    );
+  }
   const lc = opts.limaCharlie ?? {};
   if (lc.clientFactory !== undefined && typeof lc.clientFactory !== 'function') {
     fail('limaCharlie.clientFactory', 'must be a function (oid, jwt, signal) => LimaCharlieClient');

@@ -112,16 +112,13 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
    * of small calls): entered only when the option asks for it or something reads it.
    */
   private decideCallTracking(): void {
-    const { asyncContext } = this.options;
-    if (asyncContext !== undefined) {
-      this.tracking.enabled = asyncContext;
-      return;
-    }
     const readers = findInjectionsOf(this.modules, LcContext);
+    this.tracking.decide(this.options.asyncContext, readers.length > 0);
     if (callTrackingRequested()) readers.push('LcGcpLogger');
-    this.tracking.enabled = readers.length > 0;
     if (this.tracking.enabled) {
-      this.logger.log(`call tracking (AsyncLocalStorage) is on for ${readers.join(', ')}`);
+      this.logger.log(
+        `call tracking (AsyncLocalStorage) is on for ${readers.length > 0 ? readers.join(', ') : "the option 'asyncContext'"}`,
+      );
     }
   }
 

@@ -1,11 +1,31 @@
 import { Injectable } from '@nestjs/common';
+import { callTrackingRequested } from './lc-call.storage.js';
 
 /**
- * Whether the dispatcher enters `lcCallStorage` around handlers. Decided once at boot (option
- * `asyncContext`, else whether anything reads the storage); `LcContext` reads it to explain
- * itself when it is off.
+ * Whether the dispatcher enters `lcCallStorage` around handlers: the option `asyncContext` when
+ * set, else whether the boot scan found a reader or an `LcGcpLogger` asked for it (read live, so
+ * a logger built after boot counts too).
  */
 @Injectable()
 export class LcCallTracking {
-  enabled = false;
+  private option: boolean | undefined;
+  private readersFound = false;
+
+  /** Called once at boot. */
+  decide(option: boolean | undefined, readersFound: boolean): void {
+    this.option = option;
+    this.readersFound = readersFound;
+  }
+
+  get enabled(): boolean {
+    return this.option ?? (this.readersFound || callTrackingRequested());
+  }
+
+  /** Why tracking is off and how to turn it on, for the error `LcContext` throws. */
+  offReason(): string {
+    return this.option === false
+      ? 'call tracking is off (LcServiceModule option asyncContext: false). Remove the option, or set it to true.'
+      : 'call tracking is off, because no provider injects LcContext (it was taken from the module ref at run time, ' +
+          'which the boot scan cannot see). Inject LcContext in a constructor, or set the LcServiceModule option asyncContext: true.';
+  }
 }

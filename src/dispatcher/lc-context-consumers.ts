@@ -9,26 +9,30 @@ const CONSTRUCTOR_TYPES = 'design:paramtypes';
 const CONSTRUCTOR_INJECTS = 'self:paramtypes';
 const PROPERTY_INJECTS = 'self:properties_metadata';
 
+/** A dependency as Nest records it: the token itself, `forwardRef(() => token)`, or `{ token }`. */
+function isToken(dep: unknown, token: unknown): boolean {
+  if (dep === token) return true;
+  if (typeof dep !== 'object' || dep === null) return false;
+  if ('forwardRef' in dep && typeof dep.forwardRef === 'function') {
+    return (dep.forwardRef as () => unknown)() === token;
+  }
+  return 'token' in dep && isToken(dep.token, token);
+}
+
 function classInjects(metatype: object, token: unknown): boolean {
   const types = Reflect.getMetadata(CONSTRUCTOR_TYPES, metatype) as unknown[] | undefined;
   if (types?.includes(token) === true) return true;
   const declared = Reflect.getMetadata(CONSTRUCTOR_INJECTS, metatype) as
     { param: unknown }[] | undefined;
-  if (declared?.some((d) => d.param === token) === true) return true;
+  if (declared?.some((d) => isToken(d.param, token)) === true) return true;
   const properties = Reflect.getMetadata(PROPERTY_INJECTS, metatype) as
     { type: unknown }[] | undefined;
-  return properties?.some((p) => p.type === token) === true;
+  return properties?.some((p) => isToken(p.type, token)) === true;
 }
 
 function wrapperInjects(wrapper: InstanceWrapper<unknown>, token: unknown): boolean {
   const { metatype, inject } = wrapper;
-  if (inject !== undefined && inject !== null) {
-    return inject.some((dep) =>
-      typeof dep === 'object' && dep !== null && 'token' in dep
-        ? dep.token === token
-        : dep === token,
-    );
-  }
+  if (inject !== undefined && inject !== null) return inject.some((dep) => isToken(dep, token));
   return typeof metatype === 'function' && classInjects(metatype, token);
 }
 

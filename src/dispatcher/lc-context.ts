@@ -46,13 +46,7 @@ export class LcContext {
   }
 
   private current(): LcCall | undefined {
-    if (!this.tracking.enabled) {
-      throw new Error(
-        'LcContext: call tracking is off, because no provider injects LcContext (it was taken from the ' +
-          'module ref at run time, which the boot scan cannot see). Inject LcContext in a constructor, ' +
-          'or set the LcServiceModule option asyncContext: true.',
-      );
-    }
+    if (!this.tracking.enabled) throw new Error(`LcContext: ${this.tracking.offReason()}`);
     return lcCallStorage.getStore();
   }
 }

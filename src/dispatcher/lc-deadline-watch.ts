@@ -65,15 +65,17 @@ export class LcDeadlineWatch {
     this.timer = undefined;
     this.armedAt = Infinity;
     const now = Date.now();
+    const due: LcWatchedDeadline[] = [];
     let next = Infinity;
     for (const entry of this.pending) {
-      if (entry.at <= now) {
-        this.pending.delete(entry);
-        entry.expire();
-      } else if (entry.at < next) {
-        next = entry.at;
-      }
+      if (entry.at <= now) due.push(entry);
+      else if (entry.at < next) next = entry.at;
     }
-    if (next !== Infinity && next < this.armedAt) this.arm(next);
+    // Re-armed before any expiry runs, so one that throws cannot leave the others unwatched.
+    if (next !== Infinity) this.arm(next);
+    for (const entry of due) {
+      this.pending.delete(entry);
+      entry.expire();
+    }
   };
 }

@@ -12,7 +12,11 @@ export interface NodeServerLike {
 
 const QUESTION_MARK = 0x3f;
 
-/** `path`, with or without a query string, as Fastify and Express match a route. */
+/**
+ * Exactly `path`, with or without a query string: what LimaCharlie posts to. Other spellings the
+ * framework also routes there (a trailing slash or other case on Express, percent-encoding on
+ * Fastify) reach its route, and are answered by the same dispatcher.
+ */
 function isWebhookUrl(url: string | undefined, path: string): boolean {
   if (url === undefined || !url.startsWith(path)) return false;
   return url.length === path.length || url.charCodeAt(path.length) === QUESTION_MARK;

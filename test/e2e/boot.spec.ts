@@ -206,6 +206,8 @@ describe('boot-time errors name the class, method and fix', () => {
     [{ serviceName: '' }, /option 'serviceName' is required/],
     [{ serviceName: 'a/b' }, /option 'serviceName' must not contain whitespace or '\/'/],
     [{ path: 'hook' }, /option 'path' must be an absolute route path/],
+    [{ path: '/hooks/:id' }, /option 'path' must be a literal path, without route parameters/],
+    [{ path: '/hook?x=1' }, /option 'path' must be a literal path/],
     [{ bodyLimit: -1 }, /option 'bodyLimit' must be a positive integer/],
     [{ traceComms: 'yes' as unknown as boolean }, /option 'traceComms' must be true or false/],
     [

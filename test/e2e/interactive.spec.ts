@@ -65,8 +65,17 @@ class PackageAudit {
     event: unknown,
     job: Job | null,
     ctx: unknown,
+    request: LcRequest,
   ) {
-    replies.push({ via: 'ri', hasClient: lc !== null, oid, event, jobId: job?.getId(), ctx });
+    replies.push({
+      via: 'ri',
+      hasClient: lc !== null,
+      oid,
+      event,
+      jobId: job?.getId(),
+      ctx,
+      reqOid: request.oid,
+    });
     return true;
   }
 
@@ -214,7 +223,7 @@ describe('interactive services', () => {
     ]);
   });
 
-  it('takes a callback by name, and calls RI-style callbacks (lc, oid, event, job, ctx)', async () => {
+  it('takes a callback by name, and calls RI-style callbacks (lc, oid, event, job, ctx, request)', async () => {
     await a.send('request', { data: { sid, byName: true } });
     await b.send('detection', { data: replyDetection(tasks[0]) });
     expect(replies[0]).toMatchObject({ via: 'decorators', ctx: { asked: 'packages' } });
@@ -231,6 +240,7 @@ describe('interactive services', () => {
       oid,
       jobId: undefined,
       ctx: 'plain',
+      reqOid: oid,
     });
   });
 
