@@ -2,7 +2,8 @@ import { signBody } from 'nestjs-lc-service';
 
 /**
  * The answer class a request must get. `media-type`: a malformed Content-Type header, which
- * Fastify refuses with 415 before any route runs; Express passes it through to a protocol answer.
+ * Fastify's own route (`fastPath: false`) refuses with 415 before it runs; the fast path and Express
+ * pass it through to a protocol answer.
  */
 export type Expected = 'protocol' | 'rejected' | 'unauthorized' | 'too-large' | 'media-type';
 
