@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { connect } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { Injectable, type INestApplication } from '@nestjs/common';
-import { LcConfigError, LcData, LcHandler, lcResponse } from 'nestjs-lc-service';
-import { LcTestClient } from 'nestjs-lc-service/testing';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { LcConfigError, LcData, LcHandler, lcResponse, LcServiceModule } from 'nestjs-lc-service';
+import { LcTestClient, signLcRequest } from 'nestjs-lc-service/testing';
 import { ADAPTERS, SECRET, startLcApp, type LcTestAdapter } from '../helpers/lc-app.js';
 
 @Injectable()
@@ -208,5 +211,59 @@ describe('fastPath option', () => {
     }
     expect(err).toBeInstanceOf(LcConfigError);
     expect((err as Error).message).toMatch(/option 'fastPath' must be true or false, got yes/);
+  });
+});
+
+/** One POST over cleartext HTTP/2, the way Cloud Run's end-to-end HTTP/2 reaches a container. */
+function h2Post(url: string, body: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const session = connect(url);
+    session.on('error', reject);
+    const req = session.request({ ':method': 'POST', ':path': '/', ...headers });
+    let status = 0;
+    let text = '';
+    req.on('response', (h) => {
+      status = Number(h[':status']);
+    });
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    req.on('end', () => {
+      session.close();
+      resolve({ status, body: text });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('fastPath on Fastify over HTTP/2', () => {
+  it('answers on the HTTP/2 server, whose compatibility API it shares with HTTP/1', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [LcServiceModule.forRoot({ serviceName: 'test-service', secret: SECRET })],
+      providers: [Handlers],
+    }).compile();
+    const app = moduleRef.createNestApplication(new FastifyAdapter({ http2: true }), {
+      logger: false,
+    });
+    const spy = frameworkSpy('fastify');
+    spy.configure(app);
+    await app.listen(0, '127.0.0.1');
+    try {
+      const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+      const call = signLcRequest(SECRET, { etype: 'request', data: { a: 1 } });
+      const res = await h2Post(url, call.body, call.headers);
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body)).toEqual(ECHO);
+      const forged = await h2Post(url, call.body, {
+        ...call.headers,
+        'lc-svc-sig': '0'.repeat(64),
+      });
+      expect(forged.status).toBe(401);
+      expect(spy.seen).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 });
