@@ -187,13 +187,9 @@ export class LcDispatcher {
   ): Promise<LcWireResponse> {
     try {
       const lc = args === undefined && entry.wantsClientArg ? call.client : null;
-      const running = this.tracking.enabled
-        ? lcCallStorage.run(call, () =>
-            args === undefined ? entry.invoke(lc, call.oid, call) : entry.invoke(...args),
-          )
-        : args === undefined
-          ? entry.invoke(lc, call.oid, call)
-          : entry.invoke(...args);
+      const invoke = (): Promise<unknown> =>
+        args === undefined ? entry.invoke(lc, call.oid, call) : entry.invoke(...args);
+      const running = this.tracking.enabled ? lcCallStorage.run(call, invoke) : invoke();
       return resultToWire(await this.withinDeadline(call, running));
     } catch (err) {
       return this.failed(entry, call, err);

@@ -6,10 +6,11 @@ const CALLS = 2000;
 const CONCURRENCY = 16;
 
 /**
- * Every call with a deadline arms a timer for it. Each distinct duration gets its own list in
- * Node's timer wheel; an unref'd timer cleared the plain way left its list behind until that
- * duration had passed: with LimaCharlie's ~10 minute deadlines, one list per call (the heap
- * grew by ~3 MB per 100,000 calls in the benchmark's soak).
+ * Each distinct timer duration gets its own list in Node's timer wheel, and an unref'd timer
+ * cleared the plain way left its list behind until that duration had passed: when every call
+ * armed a timer for its own deadline, that was one list per call with LimaCharlie's ~10 minute
+ * deadlines (the heap grew by ~3 MB per 100,000 calls in the benchmark's soak). Calls now share
+ * one timer (LcDeadlineWatch); this keeps either mistake from coming back.
  */
 describe('deadline timers', () => {
   let app: LoadApp | undefined;
