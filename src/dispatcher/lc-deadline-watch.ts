@@ -67,14 +67,6 @@ export class LcDeadlineWatch {
     return this.count;
   }
 
-  /** Stops the timer; watched calls no longer expire. */
-  close(): void {
-    while (this.head !== undefined) this.unlink(this.head);
-    if (this.timer !== undefined) clearUnrefTimer(this.timer);
-    this.timer = undefined;
-    this.armedAt = Infinity;
-  }
-
   private unlink(entry: Watched): void {
     if (!entry.linked) return;
     entry.linked = false;
