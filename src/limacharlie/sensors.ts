@@ -56,7 +56,7 @@ export class Sensor {
 
   constructor(
     protected readonly transport: LcTransport,
-    readonly oid: string,
+    private readonly oid: string,
     sid: string,
     private readonly tracker?: TaskTracker,
   ) {
