@@ -10,6 +10,11 @@ import {
   type ResolvedLcIdempotency,
 } from './idempotency/idempotency-options.js';
 import {
+  resolveInteractive,
+  type LcInteractiveOptions,
+  type ResolvedLcInteractive,
+} from './interactive/interactive-options.js';
+import {
   resolveMetrics,
   type LcMetricsOptions,
   type ResolvedLcMetrics,
@@ -38,8 +43,11 @@ export interface LcServiceModuleOptions {
   allowUnsigned?: boolean;
   /** The webhook route. Default `/`. */
   path?: string;
-  /** Interactive services (tracked sensor tasking with callbacks). */
-  interactive?: boolean;
+  /**
+   * Interactive services (tracked sensor tasking with callbacks). `true` for the defaults, or
+   * `{ ttlSeconds }`: how long a task's id is accepted (default 3 days). Off by default.
+   */
+  interactive?: LcInteractiveOptions | boolean;
   /** Log every request and reply (the JWT is redacted). */
   traceComms?: boolean;
   /** Largest accepted body in bytes. Default 50 MiB, like the RI. */
@@ -76,7 +84,8 @@ export interface ResolvedLcOptions {
   secrets: string[];
   allowUnsigned: boolean;
   path: string;
-  interactive: boolean;
+  /** `undefined`: not an interactive service. */
+  interactive: ResolvedLcInteractive | undefined;
   traceComms: boolean;
   bodyLimit: number;
   exposeErrors: boolean;
@@ -201,7 +210,7 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
     secrets: resolveSecrets(opts),
     allowUnsigned: flag(opts.allowUnsigned, 'allowUnsigned'),
     path,
-    interactive: flag(opts.interactive, 'interactive'),
+    interactive: resolveInteractive(opts.interactive, fail),
     traceComms: flag(opts.traceComms, 'traceComms'),
     bodyLimit: positiveInt(opts.bodyLimit, 'bodyLimit', DEFAULT_BODY_LIMIT),
     exposeErrors: flag(opts.exposeErrors, 'exposeErrors'),

@@ -134,7 +134,7 @@ export class LcDispatcher {
     }
     const interactive = this.interactive;
     if (envelope.etype === 'detection' && interactive.enabled) {
-      const routed = interactive.route(envelope.data);
+      const routed = interactive.route(call);
       if (routed !== undefined) return this.reply(await this.taskReply(routed, call), call);
     }
     const ruleStep = interactive.ruleStep(envelope.etype);

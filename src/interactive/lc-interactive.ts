@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LcHandlerEntry } from '../dispatcher/lc-handler.registry.js';
-import type { LcCall, LcCallTask } from '../dispatcher/lc-request.js';
+import type { LcCall, LcCallTask, LcRequest } from '../dispatcher/lc-request.js';
 import { Job } from '../jobs/index.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
 import { LcConfigError, type ResolvedLcOptions } from '../lc-service.options.js';
@@ -13,7 +13,7 @@ import {
 import { stringAt } from '../protocol/data-path.js';
 import type { LcWireResponse } from '../protocol/response.js';
 import { LcServiceState } from '../service/lc-service.state.js';
-import { InvestigationIdCodec, LcTaskError } from './investigation-id.js';
+import { InvestigationIdCodec, LcTaskError, type LcTaskTarget } from './investigation-id.js';
 import { interactiveNames, interactiveRule } from './interactive-rule.js';
 
 /** What happens to the interactive rule after a lifecycle call. */
@@ -47,13 +47,17 @@ export class LcInteractive implements TaskTracker {
     state: LcServiceState,
   ) {
     this.names = interactiveNames(options.serviceName);
-    if (!options.interactive) return;
+    if (options.interactive === undefined) return;
     if (options.secrets.length === 0) {
       throw new LcConfigError(
         "LcServiceModule: option 'interactive' needs 'secret': tracked-task ids are authenticated with a key derived from it. Set secret (allowUnsigned cannot be used with interactive).",
       );
     }
-    this.codec = new InvestigationIdCodec(options.serviceName, options.secrets);
+    this.codec = new InvestigationIdCodec(
+      options.serviceName,
+      options.secrets,
+      options.interactive.ttlSeconds,
+    );
     state.detectSubscriptions.add(this.names.report);
     for (const etype of ['detection', ...Object.keys(LIFECYCLE)]) state.moduleCallbacks.add(etype);
     state.changed();
@@ -84,8 +88,8 @@ export class LcInteractive implements TaskTracker {
     this.byMethod.set(method, name);
   }
 
-  /** TaskTracker: the authenticated investigation id of a tracked task. */
-  investigationId(task: TrackedTaskOptions): string {
+  /** TaskTracker: the authenticated investigation id of a tracked task sent to `target`. */
+  investigationId(task: TrackedTaskOptions, target: LcTaskTarget): string {
     if (this.codec === undefined) {
       throw new LcTaskError('tracked tasking needs LcServiceModule.forRoot({ interactive: true })');
     }
@@ -98,16 +102,19 @@ export class LcInteractive implements TaskTracker {
           : 'the callback is not an @LcTaskCallback method: pass the method itself (this.onReply, not a bound or arrow function) or its name',
       );
     }
-    return this.codec.encode({ callback: name, jobId: job?.getId(), ctx });
+    return this.codec.encode({ callback: name, jobId: job?.getId(), ctx }, target);
   }
 
   /**
    * A detection carrying one of our ids (or our report name) is the interactive flow's: its
-   * callback when the id is authentic, refused otherwise. Other detections: undefined.
+   * callback when the id is authentic, still alive, and comes from the org (the call's oid) and
+   * sensor (the sid the callback sees) its task was sent to; refused otherwise. Other
+   * detections: undefined.
    */
-  route(data: Record<string, unknown>): LcRoutedReply | undefined {
+  route(call: LcRequest): LcRoutedReply | undefined {
     const codec = this.codec;
     if (codec === undefined) return undefined;
+    const data = call.data;
     const id =
       stringAt(data, 'detect', 'routing', 'investigation_id') ??
       stringAt(data, 'routing', 'investigation_id');
@@ -116,7 +123,7 @@ export class LcInteractive implements TaskTracker {
         ? { refused: 'a report of the interactive rule without a tracked-task id' }
         : undefined;
     }
-    const decoded = codec.decode(id);
+    const decoded = codec.decode(id, call);
     if (!decoded.ok) return { refused: decoded.reason };
     const { callback, jobId, ctx } = decoded.task;
     const entry = this.callbacks.get(callback);

@@ -104,7 +104,7 @@ export class LimaCharlieClient {
 
   /** Throws a TypeError when `sid` is not a UUID. */
   sensor(sid: string): Sensor {
-    return new Sensor(this.transport, sid, this.tracker);
+    return new Sensor(this.transport, this.oid, sid, this.tracker);
   }
 
   /**

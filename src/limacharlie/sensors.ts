@@ -56,6 +56,7 @@ export class Sensor {
 
   constructor(
     protected readonly transport: LcTransport,
+    private readonly oid: string,
     sid: string,
     private readonly tracker?: TaskTracker,
   ) {
@@ -110,7 +111,7 @@ export class Sensor {
         'sensor.task: a `callback` needs an interactive service: LcServiceModule.forRoot({ interactive: true, ... })',
       );
     }
-    return this.tracker.investigationId({ callback, job, ctx });
+    return this.tracker.investigationId({ callback, job, ctx }, { oid: this.oid, sid: this.sid });
   }
 
   private async fetchDetails(operation: string): Promise<SensorDetails> {

@@ -95,7 +95,8 @@ export interface TaskOptions extends Partial<TrackedTaskOptions> {
 
 /** Turns a tracked task into its investigation id. `LcServiceModule` provides it when `interactive` is on. */
 export interface TaskTracker {
-  investigationId(task: TrackedTaskOptions): string;
+  /** `target`: the org and sensor tasked; the id is accepted in their replies only. */
+  investigationId(task: TrackedTaskOptions, target: { oid: string; sid: string }): string;
 }
 
 export interface TagAddOptions {

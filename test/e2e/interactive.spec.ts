@@ -21,6 +21,8 @@ import { SECRET, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
 const SERVICE = 'pkg-audit';
 const RULE = `svc-${SERVICE}-ex`;
 const REPORT = `__${RULE}`;
+const FAILED_AUTHENTICATION =
+  'tracked-task id failed authentication: altered, or not from the org and sensor its task was sent to';
 
 const replies: Record<string, unknown>[] = [];
 const userCalls: string[] = [];
@@ -228,8 +230,8 @@ describe('interactive services', () => {
     await b.send('detection', { data: replyDetection(tasks[0]) });
     expect(replies[0]).toMatchObject({ via: 'decorators', ctx: { asked: 'packages' } });
 
-    const codec = new InvestigationIdCodec(SERVICE, [SECRET]);
-    const id = codec.encode({ callback: 'PackageAudit.riStyle', ctx: 'plain' });
+    const codec = new InvestigationIdCodec(SERVICE, [SECRET], 60);
+    const id = codec.encode({ callback: 'PackageAudit.riStyle', ctx: 'plain' }, { oid, sid });
     const res = await b.send('detection', {
       data: replyDetection({ ...tasks[0], investigationId: id }),
     });
@@ -258,16 +260,21 @@ describe('interactive services', () => {
       await refused(id.slice(0, i) + c + id.slice(i + 1));
     }
     expect(await refused(id.replace('/audit-packages/', '/PackageAudit.riStyle/'))).toBe(
-      'tracked-task id failed authentication',
+      FAILED_AUTHENTICATION,
     );
     expect(await refused(`${id}x`)).toMatch(/malformed|authentication/);
     expect(await refused(id.split('/').slice(0, 3).join('/'))).toBe('malformed tracked-task id');
-    const forgedUnknown = new InvestigationIdCodec(SERVICE, [SECRET]).encode({ callback: 'nope' });
+    const target = { oid, sid };
+    const forgedUnknown = new InvestigationIdCodec(SERVICE, [SECRET], 60).encode(
+      { callback: 'nope' },
+      target,
+    );
     expect(await refused(forgedUnknown)).toBe("unknown task callback 'nope'");
-    const otherSecret = new InvestigationIdCodec(SERVICE, ['another-secret']).encode({
-      callback: 'audit-packages',
-    });
-    expect(await refused(otherSecret)).toBe('tracked-task id failed authentication');
+    const otherSecret = new InvestigationIdCodec(SERVICE, ['another-secret'], 60).encode(
+      { callback: 'audit-packages' },
+      target,
+    );
+    expect(await refused(otherSecret)).toBe(FAILED_AUTHENTICATION);
     const noId = await b.send('detection', { data: { cat: REPORT, detect: {} } });
     expect(noId.body).toMatchObject({
       success: false,
@@ -348,6 +355,21 @@ describe('interactive boot errors', () => {
       { interactive: true, secret: undefined, allowUnsigned: true },
       [],
       /option 'interactive' needs 'secret'/,
+    ],
+    [
+      { interactive: { ttlMs: 60_000 } as never },
+      [],
+      /option 'interactive' has no key 'ttlMs'; the only one is ttlSeconds/,
+    ],
+    [
+      { interactive: { ttlSeconds: 0 } },
+      [],
+      /option 'interactive\.ttlSeconds' must be a positive integer number of seconds, got 0/,
+    ],
+    [
+      { interactive: 'yes' as never },
+      [],
+      /option 'interactive' must be true, false or \{ ttlSeconds \}, got yes/,
     ],
   ])('%j', async (options, providers, message) => {
     await expect(startLcApp({ options, providers })).rejects.toThrow(message);
