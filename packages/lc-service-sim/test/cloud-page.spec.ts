@@ -81,7 +81,7 @@ class Showcase {
 const suite = hasChromium || inCi ? describe : describe.skip;
 if (!hasChromium && !inCi) {
   console.warn(
-    `test/cli/cloud-page.spec.ts skipped: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run installs it, and under CI=true its absence fails the suite)`,
+    `packages/lc-service-sim/test/cloud-page.spec.ts skipped: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run installs it, and under CI=true its absence fails the suite)`,
   );
 }
 
