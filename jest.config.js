@@ -2,11 +2,16 @@
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  roots: ['<rootDir>/test'],
+  roots: ['<rootDir>/test', '<rootDir>/packages'],
   testMatch: ['**/*.spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleNameMapper: {
     '^nestjs-lc-service$': '<rootDir>/src/index.ts',
     '^nestjs-lc-service/testing$': '<rootDir>/src/testing/index.ts',
+    '^nestjs-lc-service/protocol$': '<rootDir>/src/protocol/index.ts',
+    '^@nestjs-lc-service/limacharlie$': '<rootDir>/packages/limacharlie/src/index.ts',
+    '^@nestjs-lc-service/limacharlie/testing$':
+      '<rootDir>/packages/limacharlie/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -87,5 +87,5 @@ export type {
   LcRequestParamType,
 } from './protocol/request-params.js';
 export type { LcResourceContent } from './protocol/resources.js';
-export * from './limacharlie/index.js';
+export * from '@nestjs-lc-service/limacharlie';
 export * from './jobs/index.js';

@@ -1,4 +1,4 @@
-import type { LimaCharlieClient } from './limacharlie/index.js';
+import { DEFAULT_API_URL, type LimaCharlieClient } from '@nestjs-lc-service/limacharlie';
 import {
   resolveProbes,
   type LcProbeOptions,
@@ -104,7 +104,6 @@ export interface ResolvedLcOptions {
   asyncContext: boolean | undefined;
 }
 
-export const DEFAULT_API_URL = 'https://api.limacharlie.io';
 export const DEFAULT_BODY_LIMIT = 50 * 1024 * 1024;
 
 /** A misconfiguration found at boot. The message names the option and the fix. */

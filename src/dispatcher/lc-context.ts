@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { LimaCharlieClient } from '../limacharlie/index.js';
+import type { LimaCharlieClient } from '@nestjs-lc-service/limacharlie';
 import { lcCallStorage } from './lc-call.storage.js';
 import { LcCallTracking } from './lc-call-tracking.js';
 import type { LcCall, LcRequest } from './lc-request.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LcIdempotency } from '../idempotency/lc-idempotency.js';
-import { LimaCharlieClient, type ApiCallEvent } from '../limacharlie/index.js';
+import { LimaCharlieClient, type ApiCallEvent } from '@nestjs-lc-service/limacharlie';
 import type { LcMetrics } from '../metrics/lc-metrics.js';
 import { LcRunState } from '../operations/lc-run-state.js';
 import { LC_IDEMPOTENCY, LC_METRICS } from '../operations/operations.tokens.js';

@@ -1,5 +1,5 @@
 import type { Job } from '../jobs/index.js';
-import type { LimaCharlieClient } from '../limacharlie/index.js';
+import type { LimaCharlieClient } from '@nestjs-lc-service/limacharlie';
 import { stringAt } from '../protocol/data-path.js';
 import type { LcEnvelope } from '../protocol/envelope.js';
 import { isOrglessEtype } from '../protocol/etypes.js';

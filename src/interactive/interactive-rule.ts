@@ -1,4 +1,4 @@
-import type { DrRuleDefinition } from '../limacharlie/index.js';
+import type { DrRuleDefinition } from '@nestjs-lc-service/limacharlie';
 
 /** Names of the D&R rule an interactive service keeps in each org, and of its report. */
 export function interactiveNames(serviceName: string): {

@@ -9,7 +9,7 @@ import {
   type LimaCharlieClient,
   type TaskTracker,
   type TrackedTaskOptions,
-} from '../limacharlie/index.js';
+} from '@nestjs-lc-service/limacharlie';
 import { stringAt } from '../protocol/data-path.js';
 import type { LcWireResponse } from '../protocol/response.js';
 import { LcServiceState } from '../service/lc-service.state.js';

@@ -1,7 +1,7 @@
 import type { Counter, Histogram, Registry } from 'prom-client';
 import type { LcHttpReply } from '../dispatcher/lc-http-reply.js';
 import { LcConfigError } from '../lc-service.options.js';
-import type { ApiCallEvent } from '../limacharlie/index.js';
+import type { ApiCallEvent } from '@nestjs-lc-service/limacharlie';
 import { CRON_ETYPES, HANDLER_ETYPES, MODULE_ETYPES } from '../protocol/etypes.js';
 import type { ResolvedLcMetrics } from './metrics-options.js';
 

@@ -6,4 +6,21 @@ export {
   type LcTestClientOptions,
   type LcTestReply,
 } from './lc-test-client.js';
-export * from './fake-limacharlie/index.js';
+export {
+  FakeLimaCharlie,
+  FAKE_ALL_PERMISSIONS,
+  type AddOrgOptions,
+  type AddSensorOptions,
+  type FakeCall,
+  type FakeFault,
+  type FakeLastPageToken,
+  type FakeLimaCharlieOptions,
+  type FakeMatch,
+  type FakeOrgCredentials,
+  type FakeParams,
+  type FakeRule,
+  type FakeSensor,
+  type FakeTag,
+  type FakeTask,
+  type PutRuleOptions,
+} from '@nestjs-lc-service/limacharlie/testing';

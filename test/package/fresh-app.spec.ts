@@ -58,14 +58,25 @@ describe('npm pack → a fresh Nest app installs and uses the package', () => {
 
   it('packs, installs, type-checks and answers a signed call', async () => {
     distFile('src/index.js');
-    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, '--silent'], {
-      cwd: root,
-      maxBuffer: 1 << 24,
-    });
-    const tarball = (await readdir(dir)).find((f) => f.endsWith('.tgz'));
+    distFile('index.js', 'packages/limacharlie');
+    // The client package is a dependency of the root one and is not on the registry here: pack both.
+    for (const workspace of [[], ['--workspace', '@nestjs-lc-service/limacharlie']]) {
+      await run(
+        'npm',
+        ['pack', ...workspace, '--ignore-scripts', '--pack-destination', dir, '--silent'],
+        { cwd: root, maxBuffer: 1 << 24 },
+      );
+    }
+    const tarballs = (await readdir(dir)).filter((f) => f.endsWith('.tgz'));
+    const tarball = tarballs.find((f) => f.startsWith('nestjs-lc-service-0'));
+    const clientTarball = tarballs.find((f) => f.startsWith('nestjs-lc-service-limacharlie-'));
     expect(tarball).toBeDefined();
+    expect(clientTarball).toBeDefined();
 
-    const deps: Record<string, string> = { 'nestjs-lc-service': `file:./${tarball}` };
+    const deps: Record<string, string> = {
+      'nestjs-lc-service': `file:./${tarball}`,
+      '@nestjs-lc-service/limacharlie': `file:./${clientTarball}`,
+    };
     for (const name of [
       '@nestjs/common',
       '@nestjs/core',

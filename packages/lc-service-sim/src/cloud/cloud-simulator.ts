@@ -1,0 +1,418 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FakeLimaCharlie, FAKE_NAMESPACES } from '@nestjs-lc-service/limacharlie/testing';
+import { formatSpan, SimClock } from './clock.js';
+import { detectionData, eventForRule, type RuleRecord, type SimSensor } from './detections.js';
+import { reportNames, usesInvestigationId } from './dr-eval.js';
+import { fillArgs } from './fill-args.js';
+import { JobBoard } from './job-board.js';
+import type { CloudOptions } from './options.js';
+import { PageServer } from './page-server.js';
+import { RuleBook } from './rule-book.js';
+import { cronTicks, longestCron, subscribedCrons, type CronTick } from './schedule.js';
+import { ServiceClient, type CallOutcome } from './service-client.js';
+import { readProfile, type ServiceProfile } from './service-profile.js';
+import { TaskResponder } from './task-responder.js';
+import { Timeline, type CallEntry } from './timeline.js';
+import { isRecord } from '../is-record.js';
+
+export type RunStatus =
+  'starting' | 'waiting' | 'running' | 'stopping' | 'finished' | 'stopped' | 'failed';
+
+/** The run cannot go on (service unreachable, signature refused): exit code 2. */
+export class SimulatorError extends Error {}
+
+const HEALTH_RETRY_MS = 250;
+const TIMELINE_PAGE = 500;
+
+interface SendInit {
+  data: Record<string, unknown>;
+  /** The call carries the org and its JWT (all but `health` and `once_per_*`). */
+  org: boolean;
+  at?: number;
+  about?: string;
+}
+
+/**
+ * LimaCharlie, as far as one service can tell: an org with sensors behind an emulated REST API
+ * (`FakeLimaCharlie`), and a driver that calls the service like the cloud does: `health`, the
+ * install, `new_sensor`, the advertised commands, detections for its subscriptions, every cron it
+ * lists on an accelerated clock, replies to the tasks it sends, and `org_uninstall` at the end.
+ * A web page shows it all as it happens.
+ */
+export class CloudSimulator {
+  readonly timeline = new Timeline();
+  readonly jobs = new JobBoard();
+  readonly rules: RuleBook;
+  readonly clock: SimClock;
+  readonly fake: FakeLimaCharlie;
+  readonly sensors: SimSensor[] = [];
+  status: RunStatus = 'starting';
+  profile: ServiceProfile | undefined;
+  /** Simulated ms the crons run for, known once health has answered. */
+  endMs: number | undefined;
+  oid = '';
+
+  private jwt = '';
+  private epochStart = Date.now();
+  private frozenAt: number | undefined;
+  private tickAt: number | undefined;
+  private stopRequested = false;
+  private readonly wake = new AbortController();
+  private readonly client: ServiceClient;
+  private readonly responder: TaskResponder;
+  private readonly page = new PageServer((since) => this.snapshot(since));
+
+  constructor(readonly options: CloudOptions) {
+    this.clock = new SimClock(options.speed);
+    this.fake = new FakeLimaCharlie({ port: options.apiPort });
+    this.client = new ServiceClient(options.service, options.secret, options.timeoutMs);
+    this.rules = new RuleBook(() => this.readRules());
+    this.responder = new TaskResponder({
+      oid: () => this.oid,
+      timeline: this.timeline,
+      now: () => this.now(),
+      epoch: () => this.epochStart + this.now(),
+      sensor: (sid) => this.sensors.find((s) => s.sid === sid),
+      isOnline: (sid) => this.fake.getSensor(sid)?.online === true,
+      rules: () => this.readRules(),
+      subscribed: (name) => this.takesDetection(name),
+      sendDetection: async (name, data, about) =>
+        (await this.send('detection', name, { data, org: true, about })).entry,
+    });
+  }
+
+  /** Starts the API emulator and the page, and creates the org and its sensors. */
+  async start(): Promise<void> {
+    await this.fake.start();
+    try {
+      await this.page.start(this.options.pagePort);
+    } catch (err) {
+      await this.fake.stop();
+      throw err;
+    }
+    const org = this.fake.addOrg({ name: 'sim-org' });
+    this.oid = org.oid;
+    this.jwt = org.jwt;
+    for (let i = 1; i <= this.options.sensors; i++) {
+      const { sid, hostname } = this.fake.addSensor(org.oid, { hostname: `sim-host-${i}` });
+      this.sensors.push({ sid, hostname });
+    }
+    this.fake.onTask(this.responder.onTask);
+  }
+
+  get apiUrl(): string {
+    return this.fake.url;
+  }
+
+  get pageUrl(): string {
+    return this.page.url;
+  }
+
+  /**
+   * Simulated ms since the run started: while a cron tick is being sent, its due time (so what it
+   * causes, tasks and replies, shows at that time even when a slow service makes the run lag);
+   * frozen once the run ended.
+   */
+  now(): number {
+    return this.frozenAt ?? this.tickAt ?? this.clock.elapsed();
+  }
+
+  /** Drives the service through a whole run. Throws `SimulatorError` if it cannot be reached. */
+  async run(): Promise<void> {
+    this.status = 'waiting';
+    const health = await this.waitForService();
+    if (health === undefined) return this.finish();
+    this.epochStart = Date.now();
+    const profile = readProfile(health.reply);
+    if (typeof profile === 'string') {
+      this.timeline.note(this.now(), `cannot go on: ${profile}`, 'warn');
+      this.status = 'failed';
+      this.frozenAt = this.now();
+      return;
+    }
+    this.profile = profile;
+    this.status = 'running';
+    await this.install(profile);
+    await this.runCrons(profile);
+    // The run covered the span asked for: what remains (replies, the uninstall) is at its end.
+    this.frozenAt ??= this.endMs;
+    this.responder.close();
+    await this.responder.idle();
+    if (this.options.uninstall && profile.callbacks.has('org_uninstall')) {
+      await this.send('org_uninstall', '', { data: {}, org: true });
+    }
+    this.finish();
+  }
+
+  /** Ends the run early: calls in flight finish, replies stop, `org_uninstall` is still sent. */
+  stop(): void {
+    if (this.stopRequested) return;
+    this.stopRequested = true;
+    this.frozenAt ??= this.now();
+    if (this.status === 'running' || this.status === 'waiting') this.status = 'stopping';
+    this.responder.close();
+    this.wake.abort();
+  }
+
+  get stopped(): boolean {
+    return this.stopRequested;
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+    await this.page.stop();
+    await this.fake.stop();
+  }
+
+  /**
+   * What the page shows and `--report` writes: the run, the sensors, what health listed, up to
+   * `limit` timeline entries after `since`, and the rules, tasks and jobs.
+   */
+  snapshot(since: number, limit = TIMELINE_PAGE): Record<string, unknown> {
+    const calls = this.timeline.calls();
+    const failed = calls.filter((c) => !c.ok).length;
+    return {
+      run: {
+        status: this.status,
+        service: this.options.service.href,
+        apiUrl: this.fake.url,
+        speed: this.options.speed,
+        oid: this.oid,
+        now: this.now(),
+        end: this.endMs ?? null,
+        calls: calls.length,
+        ok: calls.length - failed,
+        failed,
+        counts: Object.fromEntries(this.timeline.counts),
+      },
+      sensors: this.sensors.map((s) => {
+        const live = this.fake.getSensor(s.sid);
+        return {
+          ...s,
+          online: live?.online ?? false,
+          isolated: live?.isolated ?? false,
+          tags: live ? this.fake.sensorTags(s.sid) : [],
+        };
+      }),
+      subscriptions: this.profile
+        ? {
+            callbacks: [...this.profile.callbacks],
+            detections: this.profile.detectSubscriptions,
+            commands: this.profile.commands.map((c) => c.name),
+          }
+        : null,
+      timeline: this.timeline.since(since, limit),
+      total: this.timeline.entries.length,
+      rules: this.rules.list(),
+      tasks: this.timeline.tasks,
+      jobs: this.jobs.list(),
+    };
+  }
+
+  private finish(): void {
+    this.frozenAt ??= this.now();
+    this.status = this.stopRequested ? 'stopped' : 'finished';
+  }
+
+  private takesDetection(name: string): boolean {
+    return (
+      this.profile !== undefined &&
+      this.profile.callbacks.has('detection') &&
+      this.profile.detectSubscriptions.includes(name)
+    );
+  }
+
+  private readRules(): RuleRecord[] {
+    if (this.oid === '') return [];
+    return FAKE_NAMESPACES.flatMap((namespace) =>
+      Object.values(this.fake.getRules(this.oid, namespace)).map((rule) => ({
+        namespace,
+        name: rule.name,
+        detect: rule.detect,
+        respond: rule.respond,
+        enabled: rule.is_enabled,
+      })),
+    );
+  }
+
+  private async pause(ms: number): Promise<void> {
+    if (ms <= 0 || this.stopRequested) return;
+    await sleep(ms, undefined, { signal: this.wake.signal }).catch(() => undefined);
+  }
+
+  private async waitForService(): Promise<CallOutcome | undefined> {
+    let noted = false;
+    const started = Date.now();
+    for (;;) {
+      const at = this.now();
+      const outcome = await this.client.call('health', { data: {} });
+      if (outcome.refused) {
+        throw new SimulatorError(
+          `${this.options.service.href} refused the signature (HTTP 401): check --secret`,
+        );
+      }
+      if (!outcome.unreachable) {
+        this.record('health', '', { data: {}, org: false, at }, outcome);
+        return outcome;
+      }
+      if (Date.now() - started >= this.options.waitMs) {
+        throw new SimulatorError(
+          `${outcome.error ?? 'no answer'} (waited ${this.options.waitMs / 1000} s for health: is the service running? see --wait)`,
+        );
+      }
+      if (!noted) {
+        noted = true;
+        this.timeline.note(at, `waiting for the service at ${this.options.service.href} …`);
+      }
+      await this.pause(HEALTH_RETRY_MS);
+      if (this.stopRequested) return undefined;
+    }
+  }
+
+  /** Everything the cloud sends once, at install time; each step only if the service lists it. */
+  private async install(profile: ServiceProfile): Promise<void> {
+    const has = (etype: string) => profile.callbacks.has(etype) && !this.stopRequested;
+    const first = this.sensors[0];
+    if (has('org_install')) await this.send('org_install', '', { data: {}, org: true });
+    for (const sensor of this.sensors) {
+      if (!has('new_sensor')) break;
+      await this.send('new_sensor', sensor.hostname, {
+        data: { sid: sensor.sid, hostname: sensor.hostname },
+        org: true,
+      });
+    }
+    if (has('request')) {
+      await this.sendForm('request', '', 'request', profile.requestParams, {}, first);
+    }
+    for (const command of profile.commands) {
+      if (!has('command')) break;
+      const data = { command_name: command.name };
+      await this.sendForm(
+        'command',
+        command.name,
+        `command ${command.name}`,
+        command.args,
+        data,
+        first,
+      );
+    }
+    for (const name of profile.detectSubscriptions) {
+      if (!has('detection')) break;
+      await this.detect(name, first);
+    }
+  }
+
+  /** A `request` or `command` with its form filled in for one sensor, or a note saying why not. */
+  private async sendForm(
+    etype: string,
+    target: string,
+    label: string,
+    defs: ServiceProfile['requestParams'],
+    base: Record<string, unknown>,
+    sensor: SimSensor,
+  ): Promise<void> {
+    const filled = fillArgs(defs, sensor);
+    if ('missing' in filled) {
+      this.timeline.note(
+        this.now(),
+        `${label} not sent: no value to give its required parameter ${filled.missing}`,
+      );
+      return;
+    }
+    await this.send(etype, target, { data: { ...base, ...filled.data }, org: true });
+  }
+
+  /** One detection of a subscribed name, shaped after the installed rule that reports it. */
+  private async detect(name: string, sensor: SimSensor): Promise<void> {
+    const rule = this.readRules().find((r) => reportNames(r.respond).includes(name));
+    if (rule !== undefined && usesInvestigationId(rule.detect)) {
+      this.timeline.note(
+        this.now(),
+        `${name} is reported by ${rule.namespace}/${rule.name} for replies to tracked tasks: it comes back when the service tasks a sensor`,
+      );
+      return;
+    }
+    const { eventType, ev } = eventForRule(rule?.detect);
+    const data = detectionData({
+      cat: name,
+      oid: this.oid,
+      sensor,
+      eventType,
+      ev,
+      ...(rule === undefined ? {} : { rule }),
+      eventTime: this.epochStart + this.now(),
+    });
+    await this.send('detection', name, { data, org: true });
+  }
+
+  private async runCrons(profile: ServiceProfile): Promise<void> {
+    const crons = subscribedCrons(profile.callbacks);
+    const longest = longestCron(crons);
+    this.endMs = this.options.durationMs ?? (longest ? longest.ms * this.options.cycles : 0);
+    this.timeline.note(
+      this.now(),
+      crons.length === 0
+        ? 'the service lists no cron etype'
+        : `crons for ${formatSpan(this.endMs)} simulated at ${this.options.speed}x: ${crons.join(', ')}`,
+    );
+    // Simulated time starts with the crons: the install is instant (at 0), as it is for the
+    // cloud, and each cron first fires one period after it.
+    this.clock.start();
+    for (const tick of cronTicks(crons, this.endMs)) {
+      await this.pause(this.clock.delayUntil(tick.at));
+      if (this.stopRequested) return;
+      this.tickAt = tick.at;
+      try {
+        await this.fire(tick);
+      } finally {
+        this.tickAt = undefined;
+      }
+    }
+    await this.pause(this.clock.delayUntil(this.endMs));
+  }
+
+  private async fire(tick: CronTick): Promise<void> {
+    if (tick.scope === 'sensor') {
+      for (const sensor of this.sensors) {
+        if (this.stopRequested) return;
+        await this.send(tick.etype, sensor.hostname, { data: { sid: sensor.sid }, org: true });
+      }
+    } else {
+      await this.send(tick.etype, '', { data: {}, org: tick.scope === 'org' });
+    }
+  }
+
+  private async send(
+    etype: string,
+    target: string,
+    init: SendInit,
+  ): Promise<{ entry: CallEntry; outcome: CallOutcome }> {
+    const at = init.at ?? this.now();
+    const outcome = await this.client.call(etype, {
+      data: init.data,
+      ...(init.org ? { oid: this.oid, jwt: this.jwt } : {}),
+    });
+    return { entry: this.record(etype, target, { ...init, at }, outcome), outcome };
+  }
+
+  private record(etype: string, target: string, init: SendInit, outcome: CallOutcome): CallEntry {
+    const at = init.at ?? this.now();
+    const entry = this.timeline.add({
+      kind: 'call',
+      at,
+      etype,
+      target,
+      ...(init.about === undefined ? {} : { about: init.about }),
+      data: init.data,
+      ...(outcome.status === undefined ? {} : { status: outcome.status }),
+      ...(outcome.reply === undefined ? {} : { reply: outcome.reply }),
+      ...(outcome.error === undefined ? {} : { error: outcome.error }),
+      ms: outcome.ms,
+      ok: outcome.error === undefined,
+    }) as CallEntry;
+    if (isRecord(outcome.reply)) this.jobs.merge(outcome.reply.jobs, entry.seq);
+    for (const change of this.rules.refresh(this.now(), etype))
+      this.timeline.note(this.now(), change);
+    return entry;
+  }
+}

@@ -1,0 +1,17 @@
+export { FakeLimaCharlie, type FakeLimaCharlieOptions } from './fake-limacharlie.js';
+export { FAKE_ALL_PERMISSIONS, FAKE_NAMESPACES } from './state.js';
+export type {
+  AddOrgOptions,
+  AddSensorOptions,
+  FakeCall,
+  FakeFault,
+  FakeLastPageToken,
+  FakeMatch,
+  FakeOrgCredentials,
+  FakeParams,
+  FakeRule,
+  FakeSensor,
+  FakeTag,
+  FakeTask,
+  PutRuleOptions,
+} from './types.js';
