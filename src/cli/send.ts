@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { SIGNATURE_HEADER, signBody } from '../protocol/signature.js';
+import { SIGNATURE_HEADER, signBody } from '../protocol/service/signature.js';
 import { pythonJsonDumps } from './python-json.js';
 
 export interface SendOptions {

@@ -1,4 +1,4 @@
-import { isUuid } from '../protocol/data-path.js';
+import { isUuid } from '../protocol/service/data-path.js';
 
 /** A UUID is 36 characters; anything much longer might be a token pasted in the wrong place. */
 const MAX_ECHOED_CHARS = 40;

@@ -2,8 +2,8 @@ import type { Type } from '@nestjs/common';
 import type { LcHandlerMeta } from '../decorators/lc-handler.decorator.js';
 import { LcParamtype } from '../decorators/lc-params.decorator.js';
 import { ROUTE_ARGS_METADATA } from '../lc-service.constants.js';
-import { LcConfigError } from '../lc-service.options.js';
-import type { LcRequestParamDefs } from '../protocol/request-params.js';
+import { LcConfigError } from '../options/lc-config-error.js';
+import type { LcRequestParamDefs } from '../protocol/service/request-params.js';
 import { LcDtoParams } from './dto-validation.js';
 
 /** One entry of `health.mtd.commands`, in the Go port's shape. */

@@ -1,4 +1,4 @@
-import { CRON_ETYPES, type LcCronEtype } from '../../protocol/etypes.js';
+import { CRON_ETYPES, type LcCronEtype } from '../../protocol/service/etypes.js';
 
 const HOUR = 3_600_000;
 const PERIOD_MS: Record<string, number> = {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SIGNATURE_HEADER, signBody } from '../../protocol/signature.js';
+import { SIGNATURE_HEADER, signBody } from '../../protocol/service/signature.js';
 
 export interface CallInit {
   oid?: string;
