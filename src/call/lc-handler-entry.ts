@@ -9,7 +9,7 @@ export interface LcHandlerEntry {
   readonly name: string;
   readonly etype: string;
   readonly invoke: LcInvoke;
-  /** Called RI-style `(lc, oid, request)` and declares parameters: build the client eagerly. */
+  /** No LC parameter decorators: called like the Python RI, `(lc, oid, request)`. */
   readonly wantsClientArg: boolean;
   /** The `params` / `args` DTO, validated and built before the handler runs. */
   readonly params?: LcDtoParams;

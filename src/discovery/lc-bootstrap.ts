@@ -7,7 +7,8 @@ import {
 } from '@nestjs/common';
 import { ExternalContextCreator, ModulesContainer } from '@nestjs/core';
 import type { LcHandlerMeta } from '../decorators/lc-handler.decorator.js';
-import { LC_CONTEXT_TYPE, LC_OPTIONS, ROUTE_ARGS_METADATA } from '../lc-service.constants.js';
+import { argsOf, LC_ARGS_METADATA } from '../decorators/nest-metadata.js';
+import { LC_CONTEXT_TYPE, LC_OPTIONS } from '../lc-service.constants.js';
 import { LcConfigError } from '../options/lc-config-error.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import { isHandlerEtype, MODULE_ETYPES } from '../protocol/service/etypes.js';
@@ -218,16 +219,16 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
       instance as Record<string, unknown>,
       callback,
       methodName,
-      ROUTE_ARGS_METADATA,
+      LC_ARGS_METADATA,
       this.paramsFactory,
       undefined,
       undefined,
       INVOKER_OPTIONS,
       LC_CONTEXT_TYPE,
     ) as unknown as LcInvoke;
-    const declaresParams =
-      Reflect.getMetadata(ROUTE_ARGS_METADATA, instance.constructor, methodName) !== undefined;
-    // RI-style methods get the client as their first argument: build it only if they take one.
-    return { callback, invoke, wantsClientArg: !declaresParams && callback.length > 0 };
+    // The calling convention is the method's own declaration: with LC parameter decorators it gets
+    // what they ask for; without any it is called like the Python RI, `(lc, oid, request)`.
+    const riStyle = argsOf(instance.constructor, methodName) === undefined;
+    return { callback, invoke, wantsClientArg: riStyle };
   }
 }

@@ -1,38 +1,10 @@
 import type { ModulesContainer } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
-
-/**
- * Nest's dependency metadata keys (PARAMTYPES_METADATA, SELF_DECLARED_DEPS_METADATA and
- * PROPERTY_DEPS_METADATA in @nestjs/common, which keeps them off its public entry).
- */
-const CONSTRUCTOR_TYPES = 'design:paramtypes';
-const CONSTRUCTOR_INJECTS = 'self:paramtypes';
-const PROPERTY_INJECTS = 'self:properties_metadata';
-
-/** A dependency as Nest records it: the token itself, `forwardRef(() => token)`, or `{ token }`. */
-function isToken(dep: unknown, token: unknown): boolean {
-  if (dep === token) return true;
-  if (typeof dep !== 'object' || dep === null) return false;
-  if ('forwardRef' in dep && typeof dep.forwardRef === 'function') {
-    return (dep.forwardRef as () => unknown)() === token;
-  }
-  return 'token' in dep && isToken(dep.token, token);
-}
-
-function classInjects(metatype: object, token: unknown): boolean {
-  const types = Reflect.getMetadata(CONSTRUCTOR_TYPES, metatype) as unknown[] | undefined;
-  if (types?.includes(token) === true) return true;
-  const declared = Reflect.getMetadata(CONSTRUCTOR_INJECTS, metatype) as
-    { param: unknown }[] | undefined;
-  if (declared?.some((d) => isToken(d.param, token)) === true) return true;
-  const properties = Reflect.getMetadata(PROPERTY_INJECTS, metatype) as
-    { type: unknown }[] | undefined;
-  return properties?.some((p) => isToken(p.type, token)) === true;
-}
+import { classInjects, factoryInjects } from '../decorators/nest-metadata.js';
 
 function wrapperInjects(wrapper: InstanceWrapper<unknown>, token: unknown): boolean {
   const { metatype, inject } = wrapper;
-  if (inject !== undefined && inject !== null) return inject.some((dep) => isToken(dep, token));
+  if (inject !== undefined && inject !== null) return factoryInjects(inject, token);
   return typeof metatype === 'function' && classInjects(metatype, token);
 }
 
