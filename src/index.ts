@@ -1,14 +1,14 @@
 export { LcServiceModule } from './lc-service.module.js';
 export { LC_ASYNC_OPTIONS_TYPE, LC_OPTIONS_TYPE } from './lc-service.module-definition.js';
+export { LcConfigError } from './options/lc-config-error.js';
 export {
-  LcConfigError,
   type LcClientFactory,
   type LcLimaCharlieOptions,
   type LcServiceModuleOptions,
   type ResolvedLcOptions,
-} from './lc-service.options.js';
+} from './options/lc-service.options.js';
 export { LC_CONTEXT_TYPE, LC_OPTIONS } from './lc-service.constants.js';
-export { isLcContext, getLcRequest } from './dispatcher/lc-execution-context.js';
+export { isLcContext, getLcRequest } from './call/lc-execution-context.js';
 export {
   LcHandler,
   LcCron,
@@ -34,10 +34,10 @@ export { LcTaskCallback } from './interactive/lc-task-callback.decorator.js';
 export { LcInteractive, type LcRuleStep } from './interactive/lc-interactive.js';
 export { LcTaskError, MAX_CTX_BYTES } from './interactive/investigation-id.js';
 export { interactiveRule } from './interactive/interactive-rule.js';
-export type { LcRequest } from './dispatcher/lc-request.js';
-export { LcContext } from './dispatcher/lc-context.js';
-export { LcDispatcher } from './dispatcher/lc-dispatcher.js';
-export type { LcHttpReply } from './dispatcher/lc-http-reply.js';
+export type { LcRequest } from './call/lc-request.js';
+export { LcContext } from './call/lc-context.js';
+export { LcDispatcher } from './dispatch/lc-dispatcher.js';
+export type { LcHttpReply } from './call/lc-http-reply.js';
 export { LcService } from './service/lc.service.js';
 export {
   LcTimeoutError,
@@ -47,12 +47,12 @@ export {
 } from './service/parallel.js';
 export type { LcTimerHandle } from './service/timers.js';
 export type { LcHealthMtd } from './health/lc-health.js';
-export type { LcProbeOptions } from './health/probe-options.js';
-export type { LcMetricsOptions } from './metrics/metrics-options.js';
+export type { LcProbeOptions } from './options/probe-options.js';
+export type { LcMetricsOptions } from './options/metrics-options.js';
 export type { LcCallOutcome } from './metrics/lc-metrics.js';
 export { LcIdempotent } from './idempotency/lc-idempotent.decorator.js';
-export type { LcIdempotencyOptions } from './idempotency/idempotency-options.js';
-export type { LcIdempotencyRecord, LcIdempotencyStore } from './idempotency/idempotency-store.js';
+export type { LcIdempotencyOptions } from './options/idempotency-options.js';
+export type { LcIdempotencyRecord, LcIdempotencyStore } from './options/idempotency-store.js';
 export { LcMemoryIdempotencyStore } from './idempotency/memory-idempotency-store.js';
 export {
   LcRedisIdempotencyStore,
@@ -72,20 +72,20 @@ export {
   type LcResponseInit,
   type LcWireResponse,
   type LcJobLike,
-} from './protocol/response.js';
+} from './protocol/service/response.js';
 export {
   CRON_ETYPES,
   HANDLER_ETYPES,
   type LcCronEtype,
   type LcEtype,
   type LcHandlerEtype,
-} from './protocol/etypes.js';
-export { SIGNATURE_HEADER, signBody } from './protocol/signature.js';
+} from './protocol/service/etypes.js';
+export { SIGNATURE_HEADER, signBody } from './protocol/service/signature.js';
 export type {
   LcRequestParamDef,
   LcRequestParamDefs,
   LcRequestParamType,
-} from './protocol/request-params.js';
-export type { LcResourceContent } from './protocol/resources.js';
+} from './protocol/service/request-params.js';
+export type { LcResourceContent } from './protocol/service/resources.js';
 export * from '@nestjs-lc-service/limacharlie';
 export * from './jobs/index.js';

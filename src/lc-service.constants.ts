@@ -7,9 +7,3 @@ export const LC_TASK_CALLBACK_METADATA = 'lc:task-callback';
 
 /** Injection token of the resolved, validated module options. */
 export const LC_OPTIONS = Symbol('LC_OPTIONS');
-
-/**
- * Nest's key for parameter decorator metadata (`ROUTE_ARGS_METADATA` in @nestjs/common, which does
- * not export it from its public entry). ExternalContextCreator reads our parameters from it.
- */
-export const ROUTE_ARGS_METADATA = '__routeArguments__';

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { LcServiceModuleOptions } from './lc-service.options.js';
+import type { LcServiceModuleOptions } from './options/lc-service.options.js';
 
 export const {
   ConfigurableModuleClass: LcServiceConfigurableModule,

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { LcCronEtype, LcHandlerEtype } from '../protocol/etypes.js';
+import type { LcCronEtype, LcHandlerEtype } from '../protocol/service/etypes.js';
 import { LC_HANDLER_METADATA } from '../lc-service.constants.js';
 import type { LcCommandOptions } from './lc-command.decorator.js';
 

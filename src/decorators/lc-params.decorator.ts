@@ -1,5 +1,5 @@
 import type { PipeTransform, Type } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '../lc-service.constants.js';
+import { addArg, hideFromPipes } from './nest-metadata.js';
 
 /** Argument kinds an LC handler parameter can ask for. */
 export enum LcParamtype {
@@ -25,24 +25,10 @@ function lcParam({ type, validated }: ParamOptions) {
   return (data?: string, pipes: ParamPipe[] = []): ParameterDecorator =>
     (target, key, index) => {
       if (key === undefined) return;
-      const ctor = target.constructor;
-      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctor, key) as object) ?? {};
-      Reflect.defineMetadata(
-        ROUTE_ARGS_METADATA,
-        { ...args, [`${type}:${index}`]: { index, data, pipes } },
-        ctor,
-        key,
-      );
-      if (validated) return;
+      addArg(target.constructor, key, `${type}:${index}`, { index, data, pipes });
       // A ValidationPipe would otherwise rebuild `lc: LimaCharlieClient` from its class through
-      // class-transformer and reject it. Decorators run after TypeScript wrote the design types,
-      // so the declared type can be hidden from pipes here, for this parameter only.
-      const types = Reflect.getMetadata('design:paramtypes', target, key) as unknown[] | undefined;
-      if (types !== undefined && index < types.length) {
-        const copy = [...types];
-        copy[index] = Object;
-        Reflect.defineMetadata('design:paramtypes', copy, target, key);
-      }
+      // class-transformer and reject it.
+      if (!validated) hideFromPipes(target, key, [index]);
     };
 }
 

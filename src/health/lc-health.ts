@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LcHandlerRegistry } from '../dispatcher/lc-handler.registry.js';
+import { LcHandlerRegistry } from '../discovery/lc-handler.registry.js';
 import { LcServiceState } from '../service/lc-service.state.js';
 
 /** `health.mtd`: what LimaCharlie learns about the service. */

@@ -1,5 +1,5 @@
-import type { LcPlainReply } from '../platform/get-routes.js';
-import type { LcRunState } from '../operations/lc-run-state.js';
+import type { LcPlainReply } from '../transport/get-routes.js';
+import type { LcRunState } from '../call/lc-run-state.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 

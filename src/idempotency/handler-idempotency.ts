@@ -1,5 +1,5 @@
-import { LcConfigError } from '../lc-service.options.js';
-import type { ResolvedLcIdempotency } from './idempotency-options.js';
+import { LcConfigError } from '../options/lc-config-error.js';
+import type { ResolvedLcIdempotency } from '../options/idempotency-options.js';
 import { idempotentMark } from './lc-idempotent.decorator.js';
 
 /** Whether a handler's redeliveries are answered from its first answer. Checked once, at boot. */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { LcCall } from '../dispatcher/lc-request.js';
-import { DEADLINE_EXCEEDED, failure, type LcWireResponse } from '../protocol/response.js';
-import type { LcIdempotencyStore } from './idempotency-store.js';
+import type { LcCall } from '../call/lc-request.js';
+import { DEADLINE_EXCEEDED, failure, type LcWireResponse } from '../protocol/service/response.js';
+import type { LcIdempotencyStore } from '../options/idempotency-store.js';
 
 /** A duplicate without deadline waits at most this long for the first delivery's answer. */
 const NO_DEADLINE_WAIT_MS = 10 * 60_000;

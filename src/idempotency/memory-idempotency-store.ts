@@ -1,4 +1,4 @@
-import type { LcIdempotencyRecord, LcIdempotencyStore } from './idempotency-store.js';
+import type { LcIdempotencyRecord, LcIdempotencyStore } from '../options/idempotency-store.js';
 
 interface Entry {
   record: LcIdempotencyRecord;

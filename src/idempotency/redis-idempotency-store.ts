@@ -1,4 +1,4 @@
-import type { LcIdempotencyRecord, LcIdempotencyStore } from './idempotency-store.js';
+import type { LcIdempotencyRecord, LcIdempotencyStore } from '../options/idempotency-store.js';
 
 /**
  * The Redis commands the store uses, as ioredis spells them (`new Redis(url)` fits). Another client

@@ -1,17 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { LcHandlerEntry } from '../dispatcher/lc-handler.registry.js';
-import type { LcCall, LcCallTask, LcRequest } from '../dispatcher/lc-request.js';
+import type { LcHandlerEntry } from '../call/lc-handler-entry.js';
+import type { LcCall, LcCallTask, LcRequest } from '../call/lc-request.js';
 import { Job } from '../jobs/index.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
-import { LcConfigError, type ResolvedLcOptions } from '../lc-service.options.js';
+import { LcConfigError } from '../options/lc-config-error.js';
+import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import {
   LcApiError,
   type LimaCharlieClient,
   type TaskTracker,
   type TrackedTaskOptions,
 } from '@nestjs-lc-service/limacharlie';
-import { stringAt } from '../protocol/data-path.js';
-import type { LcWireResponse } from '../protocol/response.js';
+import { stringAt } from '../protocol/service/data-path.js';
+import type { LcWireResponse } from '../protocol/service/response.js';
 import { LcServiceState } from '../service/lc-service.state.js';
 import { InvestigationIdCodec, LcTaskError, type LcTaskTarget } from './investigation-id.js';
 import { interactiveNames, interactiveRule } from './interactive-rule.js';

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import type { LoggerService, LogLevel } from '@nestjs/common';
-import { lcCallStorage, requestCallTracking } from '../dispatcher/lc-call.storage.js';
+import { lcCallStorage, requestCallTracking } from '../call/lc-call.storage.js';
 import { formatGcpLog, writeGcpLog, type GcpLogWriter } from '../service/gcp-log.js';
 
 export interface LcGcpLoggerOptions {

@@ -1,9 +1,9 @@
 import type { Counter, Histogram, Registry } from 'prom-client';
-import type { LcHttpReply } from '../dispatcher/lc-http-reply.js';
-import { LcConfigError } from '../lc-service.options.js';
+import type { LcHttpReply } from '../call/lc-http-reply.js';
+import { LcConfigError } from '../options/lc-config-error.js';
 import type { ApiCallEvent } from '@nestjs-lc-service/limacharlie';
-import { CRON_ETYPES, HANDLER_ETYPES, MODULE_ETYPES } from '../protocol/etypes.js';
-import type { ResolvedLcMetrics } from './metrics-options.js';
+import { CRON_ETYPES, HANDLER_ETYPES, MODULE_ETYPES } from '../protocol/service/etypes.js';
+import type { ResolvedLcMetrics } from '../options/metrics-options.js';
 
 /** How one call ended, as the `outcome` label says it. */
 export type LcCallOutcome =

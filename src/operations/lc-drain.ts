@@ -7,10 +7,9 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { LcDispatcher } from '../dispatcher/lc-dispatcher.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
-import type { ResolvedLcOptions } from '../lc-service.options.js';
-import { LcRunState } from './lc-run-state.js';
+import type { ResolvedLcOptions } from '../options/lc-service.options.js';
+import { LcRunState } from '../call/lc-run-state.js';
 
 const POLL_MS = 25;
 
@@ -31,7 +30,6 @@ export class LcDrain implements OnModuleInit, OnApplicationBootstrap, OnModuleDe
   constructor(
     @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,
     private readonly state: LcRunState,
-    private readonly dispatcher: LcDispatcher,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
@@ -66,15 +64,15 @@ export class LcDrain implements OnModuleInit, OnApplicationBootstrap, OnModuleDe
     this.state.ready = false;
     this.state.draining = true;
     const grace = this.options.shutdownGraceMs;
-    const pending = this.dispatcher.callsInProgress;
+    const pending = this.state.callsInProgress();
     this.logger.log(
       `shutting down: new calls are answered with retry; ${pending} in progress (waiting up to ${grace} ms)`,
     );
     const until = Date.now() + grace;
-    while (this.dispatcher.callsInProgress > 0 && Date.now() < until) {
+    while (this.state.callsInProgress() > 0 && Date.now() < until) {
       await sleep(Math.min(POLL_MS, until - Date.now()));
     }
-    const left = this.dispatcher.callsInProgress;
+    const left = this.state.callsInProgress();
     if (left > 0) {
       this.logger.warn(
         `${left} call(s) still in progress when shutdownGraceMs (${grace} ms) ran out`,

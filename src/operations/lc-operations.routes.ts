@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { livenessReply, readinessReply } from '../health/lc-probes.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
-import type { ResolvedLcOptions } from '../lc-service.options.js';
+import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import type { LcMetrics } from '../metrics/lc-metrics.js';
-import { mountGetRoutes, type LcGetRoute } from '../platform/get-routes.js';
-import { LcRunState } from './lc-run-state.js';
+import { mountGetRoutes, type LcGetRoute } from '../transport/get-routes.js';
+import { LcRunState } from '../call/lc-run-state.js';
 import { LC_METRICS } from './operations.tokens.js';
 
 /** The probes and the metrics route: unsigned GETs, mounted at boot right after the webhook. */

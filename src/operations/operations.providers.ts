@@ -2,11 +2,11 @@ import type { Provider } from '@nestjs/common';
 import { LcIdempotency } from '../idempotency/lc-idempotency.js';
 import { LcMemoryIdempotencyStore } from '../idempotency/memory-idempotency-store.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
-import type { ResolvedLcOptions } from '../lc-service.options.js';
+import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import { LcMetrics } from '../metrics/lc-metrics.js';
 import { LcDrain } from './lc-drain.js';
 import { LcOperationsRoutes } from './lc-operations.routes.js';
-import { LcRunState } from './lc-run-state.js';
+import { LcRunState } from '../call/lc-run-state.js';
 import { LC_IDEMPOTENCY, LC_METRICS } from './operations.tokens.js';
 
 /** Graceful shutdown, probes, metrics and idempotency, as the module options configure them. */

@@ -11,12 +11,12 @@ import {
   ValidationTypes,
   type MetadataStorage,
 } from 'class-validator';
-import { LcConfigError } from '../lc-service.options.js';
+import { LcConfigError } from '../options/lc-config-error.js';
 import type {
   LcRequestParamDef,
   LcRequestParamDefs,
   LcRequestParamType,
-} from '../protocol/request-params.js';
+} from '../protocol/service/request-params.js';
 import { IS_SID } from './is-sid.decorator.js';
 import { lcParamsOf, type LcParamMeta } from './lc-param.decorator.js';
 

@@ -7,7 +7,7 @@ import {
   validateRequestParams,
   WRONG_DATA_TYPE,
   type LcRequestParamDefs,
-} from '../protocol/request-params.js';
+} from '../protocol/service/request-params.js';
 import { constraintKind, deriveParamDefs } from './dto-schema.js';
 
 /** The DTO instance to hand to the handler, or the error string LimaCharlie gets. */

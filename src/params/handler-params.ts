@@ -1,9 +1,9 @@
 import type { Type } from '@nestjs/common';
 import type { LcHandlerMeta } from '../decorators/lc-handler.decorator.js';
 import { LcParamtype } from '../decorators/lc-params.decorator.js';
-import { ROUTE_ARGS_METADATA } from '../lc-service.constants.js';
-import { LcConfigError } from '../lc-service.options.js';
-import type { LcRequestParamDefs } from '../protocol/request-params.js';
+import { argsOf, hideFromPipes, paramTypesOf } from '../decorators/nest-metadata.js';
+import { LcConfigError } from '../options/lc-config-error.js';
+import type { LcRequestParamDefs } from '../protocol/service/request-params.js';
 import { LcDtoParams } from './dto-validation.js';
 
 /** One entry of `health.mtd.commands`, in the Go port's shape. */
@@ -73,18 +73,16 @@ function shieldFromPipes(
   dto: Type<object>,
   where: string,
 ): void {
-  const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, instance.constructor, methodName) as
-    Record<string, { index: number; data?: unknown }> | undefined;
+  const args = argsOf(instance.constructor, methodName);
   const proto = Object.getPrototypeOf(instance) as object;
-  const types = Reflect.getMetadata('design:paramtypes', proto, methodName) as
-    unknown[] | undefined;
+  const types = paramTypesOf(proto, methodName);
   if (args === undefined || types === undefined) return;
-  const shielded = [...types];
+  const shielded: number[] = [];
   for (const [key, { index, data }] of Object.entries(args)) {
-    if (!key.startsWith(DATA_KEY_PREFIX) || data !== undefined || index >= shielded.length) {
+    if (!key.startsWith(DATA_KEY_PREFIX) || data !== undefined || index >= types.length) {
       continue;
     }
-    const declared = shielded[index];
+    const declared = types[index];
     if (
       typeof declared === 'function' &&
       declared !== Object &&
@@ -95,7 +93,7 @@ function shieldFromPipes(
         `${where}: its @LcData() parameter is typed ${declared.name}, but the handler's DTO is ${dto.name}. Type the parameter as ${dto.name}.`,
       );
     }
-    shielded[index] = Object;
+    shielded.push(index);
   }
-  Reflect.defineMetadata('design:paramtypes', shielded, proto, methodName);
+  hideFromPipes(proto, methodName, shielded);
 }

@@ -1,7 +1,12 @@
-export * from './etypes.js';
-export * from './signature.js';
-export * from './envelope.js';
-export * from './response.js';
-export * from './request-params.js';
-export * from './resources.js';
-export * from './lc-error.js';
+/**
+ * `nestjs-lc-service/protocol`: the Service protocol's signature and etypes, for tools that talk
+ * to a service without running Nest (the simulator, scripts). Nothing here imports Nest.
+ */
+export {
+  CRON_ETYPES,
+  HANDLER_ETYPES,
+  type LcCronEtype,
+  type LcEtype,
+  type LcHandlerEtype,
+} from './service/etypes.js';
+export { SIGNATURE_HEADER, signBody } from './service/signature.js';

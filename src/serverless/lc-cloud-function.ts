@@ -8,12 +8,12 @@ import {
   type Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { LcDispatcher } from '../dispatcher/lc-dispatcher.js';
-import { JSON_CONTENT_TYPE } from '../dispatcher/lc-http-reply.js';
+import { LcDispatcher } from '../dispatch/lc-dispatcher.js';
+import { JSON_CONTENT_TYPE } from '../call/lc-http-reply.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
-import type { ResolvedLcOptions } from '../lc-service.options.js';
-import { handleNodeWebhook } from '../platform/node-webhook.js';
-import { writeReply } from '../platform/raw-body.js';
+import type { ResolvedLcOptions } from '../options/lc-service.options.js';
+import { handleNodeWebhook } from '../transport/node-webhook.js';
+import { writeReply } from '../transport/raw-body.js';
 
 export interface LcCloudFunctionOptions {
   /** The app's logger, as for `NestFactory.create` (e.g. `new LcGcpLogger('my-service')`). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { LcConfigError } from '../lc-service.options.js';
-import type { LcResourceRecord } from '../protocol/resources.js';
-import type { LcRequestParamDefs } from '../protocol/request-params.js';
+import { LcConfigError } from '../options/lc-config-error.js';
+import type { LcResourceRecord } from '../protocol/service/resources.js';
+import type { LcRequestParamDefs } from '../protocol/service/request-params.js';
 
 /**
  * What the service advertises and serves beyond its handlers: detect subscriptions, published

@@ -1,8 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { LC_OPTIONS } from '../lc-service.constants.js';
-import { LcConfigError, type ResolvedLcOptions } from '../lc-service.options.js';
-import { checkRequestParamDefs, type LcRequestParamDefs } from '../protocol/request-params.js';
-import { encodeResource, type LcResourceContent } from '../protocol/resources.js';
+import { LcConfigError } from '../options/lc-config-error.js';
+import type { ResolvedLcOptions } from '../options/lc-service.options.js';
+import {
+  checkRequestParamDefs,
+  type LcRequestParamDefs,
+} from '../protocol/service/request-params.js';
+import { encodeResource, type LcResourceContent } from '../protocol/service/resources.js';
 import { formatGcpCritical, formatGcpLog, writeGcpLog } from './gcp-log.js';
 import { LcServiceState } from './lc-service.state.js';
 import {

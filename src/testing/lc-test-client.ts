@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { SIGNATURE_HEADER, signBody } from '../protocol/signature.js';
-import { isOrglessEtype } from '../protocol/etypes.js';
-import type { LcWireResponse } from '../protocol/response.js';
+import { SIGNATURE_HEADER, signBody } from '../protocol/service/signature.js';
+import { isOrglessEtype } from '../protocol/service/etypes.js';
+import type { LcWireResponse } from '../protocol/service/response.js';
 
 export interface LcTestClientOptions {
   /** Base URL of the running app, e.g. `await app.getUrl()`. */

@@ -1,4 +1,4 @@
-import { SIGNATURE_HEADER, signBody } from '../protocol/signature.js';
+import { SIGNATURE_HEADER, signBody } from '../protocol/service/signature.js';
 
 export interface SignedLcRequest {
   body: string;

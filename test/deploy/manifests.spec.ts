@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_LIVENESS_PATH, DEFAULT_READINESS_PATH } from '../../src/health/probe-options.js';
-import { DEFAULT_METRICS_PATH } from '../../src/metrics/metrics-options.js';
+import { DEFAULT_LIVENESS_PATH, DEFAULT_READINESS_PATH } from '../../src/options/probe-options.js';
+import { DEFAULT_METRICS_PATH } from '../../src/options/metrics-options.js';
 import { configFromEnv } from '../../sample-app/config.js';
 import { ROOT } from '../helpers/dist.js';
 

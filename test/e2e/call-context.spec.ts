@@ -252,8 +252,11 @@ describe.each(ADAPTERS)('call tracking (%s)', (adapter) => {
   ])('turns tracking on for %s', async (_name, providers) => {
     const t = await start({ providers });
     try {
-      const res = await t.client.send('request', { oid: 'org-x' });
-      expect(res.body).toEqual({ success: true, data: { oid: 'org-x' } });
+      const res = await t.client.send('request', { oid: '7c3b1a52-5c2e-4f27-9b7e-0d2f6a4c8e11' });
+      expect(res.body).toEqual({
+        success: true,
+        data: { oid: '7c3b1a52-5c2e-4f27-9b7e-0d2f6a4c8e11' },
+      });
     } finally {
       await t.close();
     }
@@ -263,8 +266,11 @@ describe.each(ADAPTERS)('call tracking (%s)', (adapter) => {
   it('turns tracking on for @Inject(forwardRef(() => LcContext))', async () => {
     const t = await start({ providers: [ForwardRefConsumer] });
     try {
-      const res = await t.client.send('request', { oid: 'org-x' });
-      expect(res.body).toEqual({ success: true, data: { oid: 'org-x' } });
+      const res = await t.client.send('request', { oid: '7c3b1a52-5c2e-4f27-9b7e-0d2f6a4c8e11' });
+      expect(res.body).toEqual({
+        success: true,
+        data: { oid: '7c3b1a52-5c2e-4f27-9b7e-0d2f6a4c8e11' },
+      });
     } finally {
       await t.close();
     }
@@ -273,8 +279,13 @@ describe.each(ADAPTERS)('call tracking (%s)', (adapter) => {
   it('asyncContext: true tracks calls with no consumer', async () => {
     const t = await start({ providers: [NoConsumer], options: { asyncContext: true } });
     try {
-      const res = await t.client.send('org_uninstall', { oid: 'org-forced' });
-      expect(res.body).toEqual({ success: true, data: { oid: 'org-forced' } });
+      const res = await t.client.send('org_uninstall', {
+        oid: '0a6f2d9e-8b41-4c57-a3e2-5f1c7b9d4e60',
+      });
+      expect(res.body).toEqual({
+        success: true,
+        data: { oid: '0a6f2d9e-8b41-4c57-a3e2-5f1c7b9d4e60' },
+      });
     } finally {
       await t.close();
     }

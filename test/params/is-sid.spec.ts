@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { validate } from 'class-validator';
 import { IS_SID, IsSid, isSid } from 'nestjs-lc-service';
-import { validateRequestParams } from '../../src/protocol/request-params.js';
+import { validateRequestParams } from '../../src/protocol/service/request-params.js';
 
 class Target {
   @IsSid()

@@ -1,4 +1,4 @@
-import { LcEnvelopeError, parseEnvelope } from '../../src/protocol/envelope.js';
+import { LcEnvelopeError, parseEnvelope } from '../../src/protocol/service/envelope.js';
 
 const parse = (value: unknown) =>
   parseEnvelope(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)));

@@ -1,5 +1,5 @@
-import { lcResponse, toWire } from '../../src/protocol/response.js';
-import { answerGetResource, encodeResource } from '../../src/protocol/resources.js';
+import { lcResponse, toWire } from '../../src/protocol/service/response.js';
+import { answerGetResource, encodeResource } from '../../src/protocol/service/resources.js';
 
 describe('responses', () => {
   it('follows the RI wire shape', () => {

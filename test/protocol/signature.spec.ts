@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { signBody, SignatureVerifier } from '../../src/protocol/signature.js';
+import { signBody, SignatureVerifier } from '../../src/protocol/service/signature.js';
 
 describe('signature', () => {
   const body = Buffer.from('{"etype":"health"}');

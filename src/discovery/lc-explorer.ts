@@ -9,7 +9,7 @@ import {
   LC_RESOURCE_METADATA,
   LC_TASK_CALLBACK_METADATA,
 } from '../lc-service.constants.js';
-import { LcConfigError } from '../lc-service.options.js';
+import { LcConfigError } from '../options/lc-config-error.js';
 
 /** A provider method that carries LC decorators. */
 export interface LcDiscoveredMethod {

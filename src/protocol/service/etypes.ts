@@ -42,14 +42,9 @@ export type LcModuleEtype = (typeof MODULE_ETYPES)[number];
 export type LcEtype = LcHandlerEtype | LcModuleEtype;
 
 const HANDLER_ETYPE_SET: ReadonlySet<string> = new Set(HANDLER_ETYPES);
-const CRON_ETYPE_SET: ReadonlySet<string> = new Set(CRON_ETYPES);
 
 export function isHandlerEtype(etype: string): etype is LcHandlerEtype {
   return HANDLER_ETYPE_SET.has(etype);
-}
-
-export function isCronEtype(etype: string): etype is LcCronEtype {
-  return CRON_ETYPE_SET.has(etype);
 }
 
 /**

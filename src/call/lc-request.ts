@@ -1,9 +1,9 @@
 import type { Job } from '../jobs/index.js';
 import type { LimaCharlieClient } from '@nestjs-lc-service/limacharlie';
-import { stringAt } from '../protocol/data-path.js';
-import type { LcEnvelope } from '../protocol/envelope.js';
-import { isOrglessEtype } from '../protocol/etypes.js';
-import type { LcClientFactory } from '../lc-service.options.js';
+import { stringAt } from '../protocol/service/data-path.js';
+import type { LcEnvelope } from '../protocol/service/envelope.js';
+import { isOrglessEtype } from '../protocol/service/etypes.js';
+import type { LcClientFactory } from '../options/lc-service.options.js';
 
 /** One LimaCharlie call as a handler sees it. */
 export interface LcRequest {

@@ -2,14 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { LC_OPTIONS } from '../lc-service.constants.js';
-import { LcConfigError, type ResolvedLcOptions } from '../lc-service.options.js';
-import { insertExpressRoute, type ExpressAppLike } from '../platform/express-routes.js';
-import { unsupportedAdapter } from '../platform/get-routes.js';
-import { handleNodeWebhook } from '../platform/node-webhook.js';
-import { serveAheadOfFramework, type NodeServerLike } from '../platform/server-fast-path.js';
-import { SIGNATURE_HEADER } from '../protocol/signature.js';
-import { LcDispatcher } from './lc-dispatcher.js';
-import { JSON_CONTENT_TYPE, rejection } from './lc-http-reply.js';
+import { LcConfigError } from '../options/lc-config-error.js';
+import type { ResolvedLcOptions } from '../options/lc-service.options.js';
+import { insertExpressRoute, type ExpressAppLike } from './express-routes.js';
+import { unsupportedAdapter } from './get-routes.js';
+import { handleNodeWebhook } from './node-webhook.js';
+import { serveAheadOfFramework, type NodeServerLike } from './server-fast-path.js';
+import { SIGNATURE_HEADER } from '../protocol/service/signature.js';
+import { LcDispatcher } from '../dispatch/lc-dispatcher.js';
+import { JSON_CONTENT_TYPE, rejection } from '../call/lc-http-reply.js';
 
 /** The slice of the Fastify API the route uses, so the package needs no fastify types. */
 interface FastifyRequestLike {

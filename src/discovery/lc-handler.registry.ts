@@ -1,23 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { LcConfigError } from '../lc-service.options.js';
-import type { LcDtoParams } from '../params/dto-validation.js';
-/** Handlers are invoked `(lc, oid, request)`, task callbacks `(lc, oid, event, job, ctx)`. */
-export type LcInvoke = (...args: unknown[]) => Promise<unknown>;
-
-/** One discovered handler method, ready to call. */
-export interface LcHandlerEntry {
-  /** `Class.method`, for errors and logs. */
-  readonly name: string;
-  readonly etype: string;
-  readonly invoke: LcInvoke;
-  /** Called RI-style `(lc, oid, request)` and declares parameters: build the client eagerly. */
-  readonly wantsClientArg: boolean;
-  /** The `params` / `args` DTO, validated and built before the handler runs. */
-  readonly params?: LcDtoParams;
-  /** A redelivered `mid` gets the first delivery's answer (`@LcIdempotent`, option `idempotency`). */
-  readonly idempotent?: boolean;
-}
-
+import { LcConfigError } from '../options/lc-config-error.js';
+import type { LcHandlerEntry } from '../call/lc-handler-entry.js';
 /**
  * Etype → handler, detection name → handler, command name → handler. Filled once at boot;
  * lookups on the hot path are one or two Map reads.

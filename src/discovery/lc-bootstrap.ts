@@ -7,21 +7,24 @@ import {
 } from '@nestjs/common';
 import { ExternalContextCreator, ModulesContainer } from '@nestjs/core';
 import type { LcHandlerMeta } from '../decorators/lc-handler.decorator.js';
-import { LC_CONTEXT_TYPE, LC_OPTIONS, ROUTE_ARGS_METADATA } from '../lc-service.constants.js';
-import { LcConfigError, type ResolvedLcOptions } from '../lc-service.options.js';
-import { isHandlerEtype, MODULE_ETYPES } from '../protocol/etypes.js';
-import { encodeResource, type LcResourceContent } from '../protocol/resources.js';
+import { argsOf, LC_ARGS_METADATA } from '../decorators/nest-metadata.js';
+import { LC_CONTEXT_TYPE, LC_OPTIONS } from '../lc-service.constants.js';
+import { LcConfigError } from '../options/lc-config-error.js';
+import type { ResolvedLcOptions } from '../options/lc-service.options.js';
+import { isHandlerEtype, MODULE_ETYPES } from '../protocol/service/etypes.js';
+import { encodeResource, type LcResourceContent } from '../protocol/service/resources.js';
 import { prepareHandlerParams } from '../params/handler-params.js';
 import { handlerIsIdempotent } from '../idempotency/handler-idempotency.js';
 import { LcServiceState } from '../service/lc-service.state.js';
-import { callTrackingRequested } from './lc-call.storage.js';
-import { LcCallTracking } from './lc-call-tracking.js';
+import { callTrackingRequested } from '../call/lc-call.storage.js';
+import { LcCallTracking } from '../call/lc-call-tracking.js';
 import { findInjectionsOf } from './lc-context-consumers.js';
-import { LcContext } from './lc-context.js';
+import { LcContext } from '../call/lc-context.js';
 import { LcExplorer, type LcDiscoveredMethod } from './lc-explorer.js';
-import { LcHandlerRegistry, type LcInvoke } from './lc-handler.registry.js';
+import type { LcInvoke } from '../call/lc-handler-entry.js';
+import { LcHandlerRegistry } from './lc-handler.registry.js';
 import { LcParamsFactory } from './lc-params.factory.js';
-import { LcWebhookRoute } from './lc-webhook.route.js';
+import { LcWebhookRoute } from '../transport/lc-webhook.route.js';
 import { LcOperationsRoutes } from '../operations/lc-operations.routes.js';
 import { isTrackedTaskName } from '../interactive/investigation-id.js';
 import { LcInteractive } from '../interactive/lc-interactive.js';
@@ -216,16 +219,16 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
       instance as Record<string, unknown>,
       callback,
       methodName,
-      ROUTE_ARGS_METADATA,
+      LC_ARGS_METADATA,
       this.paramsFactory,
       undefined,
       undefined,
       INVOKER_OPTIONS,
       LC_CONTEXT_TYPE,
     ) as unknown as LcInvoke;
-    const declaresParams =
-      Reflect.getMetadata(ROUTE_ARGS_METADATA, instance.constructor, methodName) !== undefined;
-    // RI-style methods get the client as their first argument: build it only if they take one.
-    return { callback, invoke, wantsClientArg: !declaresParams && callback.length > 0 };
+    // The calling convention is the method's own declaration: with LC parameter decorators it gets
+    // what they ask for; without any it is called like the Python RI, `(lc, oid, request)`.
+    const riStyle = argsOf(instance.constructor, methodName) === undefined;
+    return { callback, invoke, wantsClientArg: riStyle };
   }
 }

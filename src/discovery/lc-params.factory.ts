@@ -1,5 +1,5 @@
 import { LcParamtype } from '../decorators/lc-params.decorator.js';
-import { lcCallOfArgs } from './lc-execution-context.js';
+import { lcCallOfArgs } from '../call/lc-execution-context.js';
 
 /**
  * Maps the LC parameter decorators to values, for ExternalContextCreator. The call is the last

@@ -1,5 +1,5 @@
 import type { AbstractHttpAdapter } from '@nestjs/core';
-import { LcConfigError } from '../lc-service.options.js';
+import { LcConfigError } from '../options/lc-config-error.js';
 import { insertExpressRoute, type ExpressAppLike } from './express-routes.js';
 import { writeReply } from './raw-body.js';
 

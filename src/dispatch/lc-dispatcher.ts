@@ -2,35 +2,36 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LcIdempotency } from '../idempotency/lc-idempotency.js';
 import { LimaCharlieClient, type ApiCallEvent } from '@nestjs-lc-service/limacharlie';
 import type { LcMetrics } from '../metrics/lc-metrics.js';
-import { LcRunState } from '../operations/lc-run-state.js';
+import { LcRunState } from '../call/lc-run-state.js';
 import { LC_IDEMPOTENCY, LC_METRICS } from '../operations/operations.tokens.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
-import type { LcClientFactory, ResolvedLcOptions } from '../lc-service.options.js';
+import type { LcClientFactory, ResolvedLcOptions } from '../options/lc-service.options.js';
 import {
   LcEnvelopeError,
   parseEnvelope,
   PROTOCOL_VERSION,
   type LcEnvelope,
-} from '../protocol/envelope.js';
-import { validateRequestParams } from '../protocol/request-params.js';
-import { answerGetResource } from '../protocol/resources.js';
+} from '../protocol/service/envelope.js';
+import { validateRequestParams } from '../protocol/service/request-params.js';
+import { answerGetResource } from '../protocol/service/resources.js';
 import {
   DEADLINE_EXCEEDED,
   failure,
   NOT_IMPLEMENTED,
   UNSUPPORTED_VERSION,
   type LcWireResponse,
-} from '../protocol/response.js';
-import { SignatureVerifier } from '../protocol/signature.js';
+} from '../protocol/service/response.js';
+import { SignatureVerifier } from '../protocol/service/signature.js';
 import { LcHealth } from '../health/lc-health.js';
 import { LcInteractive, type LcRoutedReply } from '../interactive/lc-interactive.js';
 import { LcServiceState } from '../service/lc-service.state.js';
-import { lcCallStorage } from './lc-call.storage.js';
-import { LcCallTracking } from './lc-call-tracking.js';
+import { lcCallStorage } from '../call/lc-call.storage.js';
+import { LcCallTracking } from '../call/lc-call-tracking.js';
 import { LcDeadlineWatch } from './lc-deadline-watch.js';
-import { LcHandlerRegistry, type LcHandlerEntry } from './lc-handler.registry.js';
-import { rejection, SHUTTING_DOWN, UNAUTHORIZED, type LcHttpReply } from './lc-http-reply.js';
-import { LcCall } from './lc-request.js';
+import type { LcHandlerEntry } from '../call/lc-handler-entry.js';
+import { LcHandlerRegistry } from '../discovery/lc-handler.registry.js';
+import { rejection, SHUTTING_DOWN, UNAUTHORIZED, type LcHttpReply } from '../call/lc-http-reply.js';
+import { LcCall } from '../call/lc-request.js';
 import { errorToWire, resultToWire } from './lc-result.js';
 
 /** A call still running is answered a fifth of its time before the deadline, at most this much. */
@@ -74,6 +75,7 @@ export class LcDispatcher {
           return client;
         }
       : factory;
+    runState.callsInProgress = () => this.inFlight;
     metrics?.watchInFlight(() => this.inFlight);
   }
 

@@ -1,24 +1,21 @@
+import { LcConfigError } from './lc-config-error.js';
 import { DEFAULT_API_URL, type LimaCharlieClient } from '@nestjs-lc-service/limacharlie';
-import {
-  resolveProbes,
-  type LcProbeOptions,
-  type ResolvedLcProbes,
-} from './health/probe-options.js';
+import { resolveProbes, type LcProbeOptions, type ResolvedLcProbes } from './probe-options.js';
 import {
   resolveIdempotency,
   type LcIdempotencyOptions,
   type ResolvedLcIdempotency,
-} from './idempotency/idempotency-options.js';
+} from './idempotency-options.js';
 import {
   resolveInteractive,
   type LcInteractiveOptions,
   type ResolvedLcInteractive,
-} from './interactive/interactive-options.js';
+} from './interactive-options.js';
 import {
   resolveMetrics,
   type LcMetricsOptions,
   type ResolvedLcMetrics,
-} from './metrics/metrics-options.js';
+} from './metrics-options.js';
 
 /** Builds the per-org client a handler gets. Receives the call's deadline signal. */
 export type LcClientFactory = (oid: string, jwt: string, signal: AbortSignal) => LimaCharlieClient;
@@ -105,14 +102,6 @@ export interface ResolvedLcOptions {
 }
 
 export const DEFAULT_BODY_LIMIT = 50 * 1024 * 1024;
-
-/** A misconfiguration found at boot. The message names the option and the fix. */
-export class LcConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LcConfigError';
-  }
-}
 
 function fail(option: string, fix: string): never {
   throw new LcConfigError(`LcServiceModule: option '${option}' ${fix}`);

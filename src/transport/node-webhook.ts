@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@nestjs/common';
-import type { LcDispatcher } from '../dispatcher/lc-dispatcher.js';
-import { JSON_CONTENT_TYPE, rejection, type LcHttpReply } from '../dispatcher/lc-http-reply.js';
-import { SIGNATURE_HEADER } from '../protocol/signature.js';
+import type { LcDispatcher } from '../dispatch/lc-dispatcher.js';
+import { JSON_CONTENT_TYPE, rejection, type LcHttpReply } from '../call/lc-http-reply.js';
+import { SIGNATURE_HEADER } from '../protocol/service/signature.js';
 import { LcBodyConsumedError, LcBodyTooLargeError, readRawBody, writeReply } from './raw-body.js';
 
 function send(res: ServerResponse, out: LcHttpReply, close = false): void {

@@ -5,7 +5,7 @@ import {
   type LcJobLike,
   type LcResponseInit,
   type LcWireResponse,
-} from '../protocol/response.js';
+} from '../protocol/service/response.js';
 
 const RESPONSE_KEYS = new Set(['success', 'retry', 'data', 'error', 'jobs']);
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LcConfigError } from '../lc-service.options.js';
+import { LcConfigError } from '../options/lc-config-error.js';
 
 type RequestListener = (this: unknown, req: IncomingMessage, res: ServerResponse) => void;
 

@@ -1,0 +1,18 @@
+import type { LcDtoParams } from '../params/dto-validation.js';
+
+/** Handlers are invoked `(lc, oid, request)`, task callbacks `(lc, oid, event, job, ctx)`. */
+export type LcInvoke = (...args: unknown[]) => Promise<unknown>;
+
+/** One discovered handler method, ready to call. */
+export interface LcHandlerEntry {
+  /** `Class.method`, for errors and logs. */
+  readonly name: string;
+  readonly etype: string;
+  readonly invoke: LcInvoke;
+  /** No LC parameter decorators: called like the Python RI, `(lc, oid, request)`. */
+  readonly wantsClientArg: boolean;
+  /** The `params` / `args` DTO, validated and built before the handler runs. */
+  readonly params?: LcDtoParams;
+  /** A redelivered `mid` gets the first delivery's answer (`@LcIdempotent`, option `idempotency`). */
+  readonly idempotent?: boolean;
+}
