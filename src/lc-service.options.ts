@@ -1,4 +1,4 @@
-import type { LimaCharlieClient } from './limacharlie/index.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, type LimaCharlieClient } from './limacharlie/index.js';
 import {
   resolveProbes,
   type LcProbeOptions,
@@ -25,6 +25,11 @@ export interface LcLimaCharlieOptions {
   timeoutMs?: number;
   /** Attempts per call for 429, 504 and network errors. Default 3. */
   maxAttempts?: number;
+  /**
+   * Largest API answer read, in bytes. Default 64 MiB. A 2xx answer over it fails with an
+   * `LcApiError`; an error answer is cut to it.
+   */
+  maxResponseBytes?: number;
   /** Replaces the built-in client (tests, proxies, a custom SDK). */
   clientFactory?: LcClientFactory;
 }
@@ -84,6 +89,7 @@ export interface ResolvedLcOptions {
     apiUrl: string;
     timeoutMs: number;
     maxAttempts: number;
+    maxResponseBytes: number;
     clientFactory: LcClientFactory | undefined;
   };
   shutdownGraceMs: number;
@@ -209,6 +215,11 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
       apiUrl: resolveApiUrl(lc.apiUrl),
       timeoutMs: positiveInt(lc.timeoutMs, 'limaCharlie.timeoutMs', 30_000),
       maxAttempts: positiveInt(lc.maxAttempts, 'limaCharlie.maxAttempts', 3),
+      maxResponseBytes: positiveInt(
+        lc.maxResponseBytes,
+        'limaCharlie.maxResponseBytes',
+        DEFAULT_MAX_RESPONSE_BYTES,
+      ),
       clientFactory: lc.clientFactory,
     },
     shutdownGraceMs: positiveInt(opts.shutdownGraceMs, 'shutdownGraceMs', 10_000, true),
