@@ -280,7 +280,16 @@ function defaultClientFactory(
   options: ResolvedLcOptions,
   onApiCall: ((event: ApiCallEvent) => void) | undefined,
 ): LcClientFactory {
-  const { apiUrl, timeoutMs, maxAttempts } = options.limaCharlie;
+  const { apiUrl, timeoutMs, maxAttempts, maxResponseBytes } = options.limaCharlie;
   return (oid, jwt, signal) =>
-    new LimaCharlieClient({ oid, jwt, signal, apiUrl, timeoutMs, maxAttempts, onApiCall });
+    new LimaCharlieClient({
+      oid,
+      jwt,
+      signal,
+      apiUrl,
+      timeoutMs,
+      maxAttempts,
+      maxResponseBytes,
+      onApiCall,
+    });
 }

@@ -1,5 +1,9 @@
 import { LcConfigError } from './lc-config-error.js';
-import { DEFAULT_API_URL, type LimaCharlieClient } from '@nestjs-lc-service/limacharlie';
+import {
+  DEFAULT_API_URL,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type LimaCharlieClient,
+} from '@nestjs-lc-service/limacharlie';
 import { resolveProbes, type LcProbeOptions, type ResolvedLcProbes } from './probe-options.js';
 import {
   resolveIdempotency,
@@ -27,6 +31,11 @@ export interface LcLimaCharlieOptions {
   timeoutMs?: number;
   /** Attempts per call for 429, 504 and network errors. Default 3. */
   maxAttempts?: number;
+  /**
+   * Largest API answer read, in bytes. Default 64 MiB. A 2xx answer over it fails with an
+   * `LcApiError`; an error answer is cut to it.
+   */
+  maxResponseBytes?: number;
   /** Replaces the built-in client (tests, proxies, a custom SDK). */
   clientFactory?: LcClientFactory;
 }
@@ -90,6 +99,7 @@ export interface ResolvedLcOptions {
     apiUrl: string;
     timeoutMs: number;
     maxAttempts: number;
+    maxResponseBytes: number;
     clientFactory: LcClientFactory | undefined;
   };
   shutdownGraceMs: number;
@@ -206,6 +216,11 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
       apiUrl: resolveApiUrl(lc.apiUrl),
       timeoutMs: positiveInt(lc.timeoutMs, 'limaCharlie.timeoutMs', 30_000),
       maxAttempts: positiveInt(lc.maxAttempts, 'limaCharlie.maxAttempts', 3),
+      maxResponseBytes: positiveInt(
+        lc.maxResponseBytes,
+        'limaCharlie.maxResponseBytes',
+        DEFAULT_MAX_RESPONSE_BYTES,
+      ),
       clientFactory: lc.clientFactory,
     },
     shutdownGraceMs: positiveInt(opts.shutdownGraceMs, 'shutdownGraceMs', 10_000, true),

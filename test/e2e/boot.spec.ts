@@ -218,6 +218,10 @@ describe('boot-time errors name the class, method and fix', () => {
       { limaCharlie: { maxAttempts: 0 } },
       /option 'limaCharlie.maxAttempts' must be a positive integer/,
     ],
+    [
+      { limaCharlie: { maxResponseBytes: 0.5 } },
+      /option 'limaCharlie.maxResponseBytes' must be a positive integer, got 0.5/,
+    ],
     [{ shutdownGraceMs: 1.5 }, /option 'shutdownGraceMs' must be a non-negative integer/],
   ])('rejects options %j', async (options, message) => {
     const err = await bootError({ options });

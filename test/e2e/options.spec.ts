@@ -3,13 +3,14 @@ import {
   LcClient,
   LcData,
   LcHandler,
+  LcOid,
   lcResponse,
   LcService,
   LcServiceModule,
   LimaCharlieClient,
   type LcServiceModuleOptions,
 } from 'nestjs-lc-service';
-import { LcTestClient } from 'nestjs-lc-service/testing';
+import { FakeLimaCharlie, LcTestClient } from 'nestjs-lc-service/testing';
 import { ADAPTERS, CapturingLogger, SECRET, startLcApp } from '../helpers/lc-app.js';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LWNsYWltcw.s1gn4tur3';
@@ -224,12 +225,12 @@ describe.each(ADAPTERS)('module options (%s)', (adapter) => {
     );
   });
 
-  it('builds the client through clientFactory, only for handlers that use it', async () => {
+  it('builds the client through clientFactory, only for handlers that take it', async () => {
     const built: unknown[] = [];
     @Injectable()
     class ClientUser {
       @LcHandler('org_install')
-      install() {
+      install(@LcOid() _oid: string) {
         return true;
       }
 
@@ -269,6 +270,34 @@ describe.each(ADAPTERS)('module options (%s)', (adapter) => {
       ]);
     } finally {
       await t.close();
+    }
+  });
+
+  it('limaCharlie.maxResponseBytes bounds what the built-in client reads', async () => {
+    @Injectable()
+    class WhoAsker {
+      @LcHandler('command')
+      async command(@LcClient() lc: LimaCharlieClient) {
+        return lcResponse({ data: { who: await lc.whoAmI() } });
+      }
+    }
+    const fake = new FakeLimaCharlie();
+    await fake.start();
+    const { oid, jwt } = fake.addOrg();
+    const t = await startLcApp({
+      adapter,
+      options: { limaCharlie: { apiUrl: fake.url, maxResponseBytes: 16 } },
+      providers: [WhoAsker],
+    });
+    try {
+      const reply = await t.client.send('command', { jwt, oid });
+      expect(reply.body).toMatchObject({ success: false });
+      expect(reply.body.error).toContain('answered with more than 16 bytes');
+      expect(reply.body.error).toContain('limaCharlie.maxResponseBytes');
+      expect(fake.calls).toHaveLength(1);
+    } finally {
+      await t.close();
+      await fake.stop();
     }
   });
 });

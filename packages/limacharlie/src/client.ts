@@ -11,6 +11,8 @@ import { assertUuid } from './validation.js';
 export const DEFAULT_API_URL = 'https://api.limacharlie.io';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_ATTEMPTS = 3;
+/** Sensor and rule lists of a large org run to several MiB; nothing the API sends comes near this. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export interface LimaCharlieClientOptions {
   oid: string;
@@ -24,6 +26,11 @@ export interface LimaCharlieClientOptions {
   timeoutMs?: number;
   /** Attempts per call, first one included (default 3). */
   maxAttempts?: number;
+  /**
+   * Largest answer read, in bytes (default 64 MiB). A 2xx answer over it fails with an
+   * `LcApiError`; an error answer is cut to it.
+   */
+  maxResponseBytes?: number;
   backoff?: BackoffOptions;
   /** Called after every HTTP attempt, for metrics. Exceptions it throws are ignored. */
   onApiCall?: (event: ApiCallEvent) => void;
@@ -57,6 +64,7 @@ export class LimaCharlieClient {
     }
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const backoff = {
       baseMs: options.backoff?.baseMs ?? DEFAULT_BACKOFF.baseMs,
       maxMs: options.backoff?.maxMs ?? DEFAULT_BACKOFF.maxMs,
@@ -64,6 +72,9 @@ export class LimaCharlieClient {
     requirePositive('timeoutMs', timeoutMs);
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
       throw new TypeError('LimaCharlie maxAttempts must be an integer >= 1');
+    }
+    if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
+      throw new TypeError('LimaCharlie maxResponseBytes must be an integer >= 1');
     }
     requireNonNegative('backoff.baseMs', backoff.baseMs);
     requireNonNegative('backoff.maxMs', backoff.maxMs);
@@ -76,6 +87,7 @@ export class LimaCharlieClient {
       signal: options.signal,
       timeoutMs,
       maxAttempts,
+      maxResponseBytes,
       backoff,
       onApiCall: options.onApiCall,
     });

@@ -1,7 +1,8 @@
 import type { HttpMethod } from './types.js';
 
 /**
- * `http`: the API answered with a non-2xx status (or an unreadable 2xx body);
+ * `http`: the API answered with a non-2xx status (or a 2xx body that is not JSON or is over
+ * `maxResponseBytes`);
  * `network`: no answer (connection refused/reset, DNS...); `timeout`: the per-call timeout fired;
  * `deadline`: the protocol request's deadline signal aborted the call.
  */

@@ -16,6 +16,7 @@ export interface TransportConfig {
   signal: AbortSignal | undefined;
   timeoutMs: number;
   maxAttempts: number;
+  maxResponseBytes: number;
   backoff: Required<BackoffOptions>;
   onApiCall: ((event: ApiCallEvent) => void) | undefined;
 }
@@ -24,11 +25,23 @@ type AttemptOutcome =
   | { ok: true; status: number; value: unknown }
   | { ok: false; status: number; error: LcApiError; retryAfterMs?: number };
 
+/** What was read of an answer; `complete: false` when it ran past the limit and was dropped. */
+interface AnswerText {
+  text: string;
+  complete: boolean;
+}
+
 const MAX_DETAIL_CHARS = 300;
+/**
+ * Permission names are a few dotted words (`sensor.task`, `dr.list.replicant`). Every quantifier
+ * is bounded so that a crafted error costs linear time: unbounded ones backtrack quadratically on
+ * a long run of dotted words, and run only on the cut detail anyway.
+ */
 const PERMISSION_PATTERNS = [
-  /permission\W+([a-z][\w-]*(?:\.[\w*-]+)+)/i,
-  /\b([a-z][\w-]*(?:\.[\w*-]+)+)\W+permission/i,
+  /permission\W{1,8}([a-z][\w-]{0,63}(?:\.[\w*-]{1,63}){1,7})/i,
+  /\b([a-z][\w-]{0,63}(?:\.[\w*-]{1,63}){1,7})\W{1,8}permission/i,
 ];
+const UTF8 = new TextDecoder();
 
 /** One org's authenticated HTTP channel: encoding, timeouts, deadline, retries, typed errors. */
 export class LcTransport {
@@ -93,10 +106,10 @@ export class LcTransport {
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
 
     let response: Response;
-    let text: string;
+    let answer: AnswerText;
     try {
       response = await fetch(url, { method, headers, body, signal });
-      text = await response.text();
+      answer = await readAnswer(response, this.config.maxResponseBytes);
     } catch (cause) {
       if (deadline?.aborted) {
         return { ok: false, status: 0, error: this.deadlineError(method, path, cause) };
@@ -129,7 +142,19 @@ export class LcTransport {
         }),
       };
     }
-    return this.interpret(response, this.redact(text), method, path);
+    if (!answer.complete && response.ok) return this.tooLarge(response.status, method, path);
+    return this.interpret(response, this.redact(answer.text), method, path);
+  }
+
+  private tooLarge(status: number, method: HttpMethod, path: string): AttemptOutcome {
+    const message =
+      `${describe(method, path)} answered with more than ${this.config.maxResponseBytes} bytes: ` +
+      'raise limaCharlie.maxResponseBytes (maxResponseBytes of the client) if such answers are expected';
+    return {
+      ok: false,
+      status,
+      error: new LcApiError(message, { kind: 'http', status, method, path, retryable: false }),
+    };
   }
 
   private interpret(
@@ -157,7 +182,7 @@ export class LcTransport {
       };
     }
 
-    const detail = errorString(parsed.value) ?? truncate(text);
+    const detail = truncate(errorString(parsed.value) ?? text);
     const details: LcApiErrorDetails = {
       kind: 'http',
       status,
@@ -213,6 +238,46 @@ function describe(method: HttpMethod, path: string): string {
   return `LimaCharlie API ${method} ${path.split('?')[0]}`;
 }
 
+/**
+ * Reads at most `limit` bytes of the answer. Past it, a 2xx is dropped unread (it would fail
+ * anyway) and an error answer keeps its head for the message; the rest is never read.
+ */
+async function readAnswer(response: Response, limit: number): Promise<AnswerText> {
+  const reader = response.body?.getReader();
+  if (!reader) return { text: '', complete: true };
+  if (response.ok && Number(response.headers.get('content-length')) > limit) {
+    return drop(reader, [], 0, false);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { text: decode(chunks, size), complete: true };
+    if (size + value.byteLength > limit) {
+      chunks.push(value.subarray(0, limit - size));
+      return drop(reader, chunks, limit, !response.ok);
+    }
+    chunks.push(value);
+    size += value.byteLength;
+  }
+}
+
+function drop(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  chunks: Uint8Array[],
+  size: number,
+  keepHead: boolean,
+): AnswerText {
+  // Cancelling closes the connection (a half-read one cannot be reused): the rest is never sent.
+  reader.cancel().catch(() => undefined);
+  return { text: keepHead ? decode(chunks, size) : '', complete: false };
+}
+
+function decode(chunks: Uint8Array[], size: number): string {
+  if (chunks.length === 0) return '';
+  return UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+}
+
 function parseBody(text: string): { json: boolean; value: unknown } {
   if (text.trim() === '') return { json: true, value: {} };
   try {
@@ -222,9 +287,12 @@ function parseBody(text: string): { json: boolean; value: unknown } {
   }
 }
 
+/** Only the head is flattened: a huge error costs no more than the detail it shows. */
 function truncate(text: string): string {
-  const flat = text.trim().replace(/\s+/g, ' ');
-  return flat.length > MAX_DETAIL_CHARS ? `${flat.slice(0, MAX_DETAIL_CHARS)}…` : flat;
+  const trimmed = text.trim();
+  const head = trimmed.length > MAX_DETAIL_CHARS ? trimmed.slice(0, MAX_DETAIL_CHARS) : trimmed;
+  const flat = head.replace(/\s+/g, ' ');
+  return head === trimmed ? flat : `${flat}…`;
 }
 
 function findPermission(detail: string): string | undefined {

@@ -1,6 +1,7 @@
 export {
   DEFAULT_API_URL,
   DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TIMEOUT_MS,
   LimaCharlieClient,
   type LimaCharlieClientOptions,
