@@ -1,6 +1,7 @@
 import type { Counter, Histogram, Registry } from 'prom-client';
 import type { LcHttpReply } from '../dispatcher/lc-http-reply.js';
 import { LcConfigError } from '../lc-service.options.js';
+import { pendingBodyBytesNow } from '../platform/raw-body.js';
 import type { ApiCallEvent } from '../limacharlie/index.js';
 import { CRON_ETYPES, HANDLER_ETYPES, MODULE_ETYPES } from '../protocol/etypes.js';
 import type { ResolvedLcMetrics } from './metrics-options.js';
@@ -121,6 +122,14 @@ export class LcMetrics {
         registers,
         collect() {
           this.set(metrics.inFlightSource());
+        },
+      });
+      new prom.Gauge({
+        name: 'lc_service_pending_body_bytes',
+        help: "Bytes of call bodies being read, not yet verified, in the process (bounded by 'maxPendingBodyBytes').",
+        registers,
+        collect() {
+          this.set(pendingBodyBytesNow());
         },
       });
       return metrics;
