@@ -8,8 +8,9 @@ export interface LcHttpReply {
   /** Set on protocol answers built from a response; a 200 without it is a success. */
   outcome?: LcAnswerOutcome;
   /**
-   * The replica is draining: the transport sends `Connection: close`, so the keep-alive
-   * connection does not hold the server open and the next call goes to another replica.
+   * The transport sends `Connection: close`: the replica is draining (the keep-alive connection
+   * must not hold the server open, and the next call should go to another replica), or the body
+   * was not read to its end.
    */
   close?: boolean;
 }
@@ -26,14 +27,17 @@ export const UNAUTHORIZED: LcHttpReply = rejection(
   'unauthorized: missing or bad lc-svc-sig signature',
 );
 
+/**
+ * A call refused for now (LimaCharlie retries it) on a connection the server closes, so that
+ * the retry may reach another replica and the refused call's unread bytes are dropped.
+ */
+export function retryLater(status: number, error: string): LcHttpReply {
+  return {
+    status,
+    close: true,
+    body: JSON.stringify({ success: false, retry: true, data: {}, error }),
+  };
+}
+
 /** New calls while the replica drains: LimaCharlie retries them, on a replica that is not leaving. */
-export const SHUTTING_DOWN: LcHttpReply = {
-  status: 503,
-  close: true,
-  body: JSON.stringify({
-    success: false,
-    retry: true,
-    data: {},
-    error: 'the service is shutting down; retry',
-  }),
-};
+export const SHUTTING_DOWN: LcHttpReply = retryLater(503, 'the service is shutting down; retry');

@@ -1,6 +1,7 @@
 import type { Counter, Histogram, Registry } from 'prom-client';
 import type { LcHttpReply } from '../call/lc-http-reply.js';
 import { LcConfigError } from '../options/lc-config-error.js';
+import { pendingBodyBytesNow } from '../transport/raw-body.js';
 import type { ApiCallEvent } from '@nestjs-lc-service/limacharlie';
 import { CRON_ETYPES, HANDLER_ETYPES, MODULE_ETYPES } from '../protocol/service/etypes.js';
 import type { ResolvedLcMetrics } from '../options/metrics-options.js';
@@ -121,6 +122,14 @@ export class LcMetrics {
         registers,
         collect() {
           this.set(metrics.inFlightSource());
+        },
+      });
+      new prom.Gauge({
+        name: 'lc_service_pending_body_bytes',
+        help: "Bytes of call bodies being read, not yet verified, in the process (bounded by 'maxPendingBodyBytes').",
+        registers,
+        collect() {
+          this.set(pendingBodyBytesNow());
         },
       });
       return metrics;

@@ -58,6 +58,15 @@ export interface LcServiceModuleOptions {
   traceComms?: boolean;
   /** Largest accepted body in bytes. Default 50 MiB, like the RI. */
   bodyLimit?: number;
+  /** How long a body may take to arrive, from the end of its headers. Default 30 000 ms. */
+  bodyTimeoutMs?: number;
+  /** How long request headers may take to arrive (the server's `headersTimeout`). Default 30 000 ms. */
+  headersTimeoutMs?: number;
+  /**
+   * Bytes of bodies not yet verified the process holds at once, over every call being read.
+   * Default 128 MiB (or `bodyLimit`, if larger); past it, calls get 503 with `retry: true`.
+   */
+  maxPendingBodyBytes?: number;
   /** Put the stack of a thrown error in `data.exception` of the reply. Off by default. */
   exposeErrors?: boolean;
   limaCharlie?: LcLimaCharlieOptions;
@@ -94,6 +103,9 @@ export interface ResolvedLcOptions {
   interactive: ResolvedLcInteractive | undefined;
   traceComms: boolean;
   bodyLimit: number;
+  bodyTimeoutMs: number;
+  headersTimeoutMs: number;
+  maxPendingBodyBytes: number;
   exposeErrors: boolean;
   limaCharlie: {
     apiUrl: string;
@@ -112,6 +124,8 @@ export interface ResolvedLcOptions {
 }
 
 export const DEFAULT_BODY_LIMIT = 50 * 1024 * 1024;
+/** A quarter of the 512 MiB the shipped Kubernetes manifest gives a replica. */
+export const DEFAULT_MAX_PENDING_BODY_BYTES = 128 * 1024 * 1024;
 
 function fail(option: string, fix: string): never {
   throw new LcConfigError(`LcServiceModule: option '${option}' ${fix}`);
@@ -210,7 +224,7 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
     path,
     interactive: resolveInteractive(opts.interactive, fail),
     traceComms: flag(opts.traceComms, 'traceComms'),
-    bodyLimit: positiveInt(opts.bodyLimit, 'bodyLimit', DEFAULT_BODY_LIMIT),
+    ...resolveBodyLimits(opts),
     exposeErrors: flag(opts.exposeErrors, 'exposeErrors'),
     limaCharlie: {
       apiUrl: resolveApiUrl(lc.apiUrl),
@@ -228,6 +242,33 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
     asyncContext:
       opts.asyncContext === undefined ? undefined : flag(opts.asyncContext, 'asyncContext'),
     ...resolveOperations(opts),
+  };
+}
+
+function resolveBodyLimits(
+  opts: LcServiceModuleOptions,
+): Pick<
+  ResolvedLcOptions,
+  'bodyLimit' | 'bodyTimeoutMs' | 'headersTimeoutMs' | 'maxPendingBodyBytes'
+> {
+  const bodyLimit = positiveInt(opts.bodyLimit, 'bodyLimit', DEFAULT_BODY_LIMIT);
+  const maxPendingBodyBytes = positiveInt(
+    opts.maxPendingBodyBytes,
+    'maxPendingBodyBytes',
+    Math.max(DEFAULT_MAX_PENDING_BODY_BYTES, bodyLimit),
+  );
+  if (maxPendingBodyBytes < bodyLimit) {
+    fail(
+      'maxPendingBodyBytes',
+      `(${maxPendingBodyBytes}) is smaller than bodyLimit (${bodyLimit}): a body of bodyLimit bytes could never be read. ` +
+        'Raise maxPendingBodyBytes or lower bodyLimit.',
+    );
+  }
+  return {
+    bodyLimit,
+    bodyTimeoutMs: positiveInt(opts.bodyTimeoutMs, 'bodyTimeoutMs', 30_000),
+    headersTimeoutMs: positiveInt(opts.headersTimeoutMs, 'headersTimeoutMs', 30_000),
+    maxPendingBodyBytes,
   };
 }
 

@@ -12,7 +12,7 @@ import { LcDispatcher } from '../dispatch/lc-dispatcher.js';
 import { JSON_CONTENT_TYPE } from '../call/lc-http-reply.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
-import { handleNodeWebhook } from '../transport/node-webhook.js';
+import { LcWebhookTransport, writeNodeReply } from '../transport/node-webhook.js';
 import { writeReply } from '../transport/raw-body.js';
 
 export interface LcCloudFunctionOptions {
@@ -33,8 +33,7 @@ export interface LcCloudFunction {
 
 interface Booted {
   app: INestApplicationContext;
-  dispatcher: LcDispatcher;
-  bodyLimit: number;
+  transport: LcWebhookTransport;
 }
 
 const NOT_POST = JSON.stringify({
@@ -73,7 +72,7 @@ export function createLcCloudFunction(
       await options.configure?.(app);
       const dispatcher = app.get(LcDispatcher, { strict: false });
       const lcOptions = app.get<ResolvedLcOptions>(LC_OPTIONS, { strict: false });
-      return { app, dispatcher, bodyLimit: lcOptions.bodyLimit };
+      return { app, transport: new LcWebhookTransport(dispatcher, lcOptions, logger) };
     } catch (err) {
       await app.close();
       throw err;
@@ -105,7 +104,7 @@ export function createLcCloudFunction(
       writeReply(res, 503, JSON_CONTENT_TYPE, BOOT_FAILED);
       return;
     }
-    await handleNodeWebhook(req, res, app.dispatcher, app.bodyLimit, logger);
+    await app.transport.serve(req, res, writeNodeReply);
   };
 
   return Object.assign(handler, {

@@ -6,58 +6,64 @@ import { LcConfigError } from '../options/lc-config-error.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import { insertExpressRoute, type ExpressAppLike } from './express-routes.js';
 import { unsupportedAdapter } from './get-routes.js';
-import { handleNodeWebhook } from './node-webhook.js';
+import { LcWebhookTransport, writeNodeReply } from './node-webhook.js';
 import { serveAheadOfFramework, type NodeServerLike } from './server-fast-path.js';
-import { SIGNATURE_HEADER } from '../protocol/service/signature.js';
+import { limitServer, type ServerWithLimits } from './server-limits.js';
 import { LcDispatcher } from '../dispatch/lc-dispatcher.js';
-import { JSON_CONTENT_TYPE, rejection } from '../call/lc-http-reply.js';
+import { JSON_CONTENT_TYPE, rejection, type LcHttpReply } from '../call/lc-http-reply.js';
 
 /** The slice of the Fastify API the route uses, so the package needs no fastify types. */
 interface FastifyRequestLike {
-  body: unknown;
-  headers: Record<string, string | string[] | undefined>;
-  raw: { httpVersionMajor: number };
+  raw: IncomingMessage;
 }
 interface FastifyReplyLike {
+  request: FastifyRequestLike;
   code(status: number): FastifyReplyLike;
   header(name: string, value: string): FastifyReplyLike;
   send(body: string): FastifyReplyLike;
 }
 interface FastifyErrorLike {
   statusCode?: number;
-  code?: string;
   message: string;
 }
-type BufferParser = (
-  req: unknown,
-  body: Buffer,
-  done: (err: Error | null, body?: Buffer) => void,
-) => void;
 interface FastifyLike {
   register(plugin: (child: FastifyLike) => Promise<void>): unknown;
-  removeAllContentTypeParsers(): void;
-  addContentTypeParser(
-    type: string,
-    opts: { parseAs: 'buffer'; bodyLimit: number },
-    parser: BufferParser,
-  ): void;
   setErrorHandler(
     handler: (err: FastifyErrorLike, req: unknown, reply: FastifyReplyLike) => void,
   ): void;
-  post(
-    path: string,
-    handler: (req: FastifyRequestLike, reply: FastifyReplyLike) => Promise<void>,
-  ): void;
+  route(route: {
+    method: 'POST';
+    url: string;
+    onRequest: (req: FastifyRequestLike, reply: FastifyReplyLike, done: () => void) => void;
+    handler: () => void;
+  }): void;
 }
+
+/** The answer through Fastify's reply, so the app's `onSend` and `onResponse` hooks see it. */
+function writeFastifyReply(reply: FastifyReplyLike, out: LcHttpReply): void {
+  // HTTP/2 has no Connection header; its streams do not hold the server.
+  if (out.close === true && reply.request.raw.httpVersionMajor < 2) {
+    reply.header('connection', 'close');
+  }
+  reply
+    .code(out.status)
+    .header('content-type', JSON_CONTENT_TYPE)
+    .header('cache-control', 'no-store')
+    .send(out.body);
+}
+
+/** The onRequest hook answers every call; Fastify still wants a handler for the route. */
+function answeredInOnRequest(): void {}
 
 /** HTTP instances that already carry a webhook route, by path: a second forRoot() is a mistake. */
 const mounted = new WeakMap<object, Set<string>>();
 
 /**
- * Mounts the webhook as a plain Fastify route in its own encapsulated context, or as an Express
- * route ahead of the body parsers, and (option `fastPath`) in front of the framework on the HTTP
- * server itself. Every content type is read as raw bytes: the signature is checked over exactly
- * what was sent, before any JSON parsing, and no `rawBody` bootstrap flag is needed.
+ * Mounts the webhook as a Fastify route in its own encapsulated context, or as an Express route
+ * ahead of the body parsers, and (option `fastPath`) in front of the framework on the HTTP server
+ * itself. Every entry reads the raw body with the same bounded reader and writes the same answer:
+ * the signature is checked over exactly what was sent, before any JSON parsing, whatever the
+ * content type, and no `rawBody` bootstrap flag is needed.
  */
 @Injectable()
 export class LcWebhookRoute {
@@ -76,7 +82,7 @@ export class LcWebhookRoute {
     const type = adapter.getType();
     if (type !== 'fastify' && type !== 'express') throw unsupportedAdapter(type);
     const instance = adapter.getInstance() as object;
-    const { path, bodyLimit } = this.options;
+    const { path } = this.options;
     const paths = mounted.get(instance) ?? new Set<string>();
     if (paths.has(path)) {
       throw new LcConfigError(
@@ -86,44 +92,36 @@ export class LcWebhookRoute {
     }
     paths.add(path);
     mounted.set(instance, paths);
-    const dispatcher = this.dispatcher;
+    const transport = new LcWebhookTransport(this.dispatcher, this.options, this.logger);
     const serveNode = (req: IncomingMessage, res: ServerResponse): void => {
-      void handleNodeWebhook(req, res, dispatcher, bodyLimit, this.logger);
+      void transport.serve(req, res, writeNodeReply);
     };
-    if (this.options.fastPath) {
-      serveAheadOfFramework(adapter.getHttpServer() as NodeServerLike, path, serveNode);
-    }
+    const server: unknown = adapter.getHttpServer();
+    limitServer(server as ServerWithLimits, this.options);
+    if (this.options.fastPath) serveAheadOfFramework(server as NodeServerLike, path, serveNode);
     if (type === 'express') {
       insertExpressRoute(instance as ExpressAppLike, 'post', path, serveNode);
       return;
     }
     const fastify = instance as FastifyLike;
     fastify.register(async (child) => {
-      child.removeAllContentTypeParsers();
-      child.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) =>
-        done(null, body),
-      );
       child.setErrorHandler((err, _req, reply) => this.onError(err, reply));
-      child.post(path, async (req, reply) => {
-        const body = Buffer.isBuffer(req.body) ? req.body : undefined;
-        const out = await dispatcher.dispatch(body, req.headers[SIGNATURE_HEADER]);
-        if (out.close === true && req.raw.httpVersionMajor < 2) reply.header('connection', 'close');
-        reply.code(out.status).header('content-type', JSON_CONTENT_TYPE).send(out.body);
+      child.route({
+        method: 'POST',
+        url: path,
+        // Ahead of Fastify's body parsing, which buffers by its own rules and answers 415 to a
+        // malformed Content-Type; the app's own onRequest hooks have run. Not calling `done`
+        // ends Fastify's lifecycle here: the reply is sent.
+        onRequest: (req, reply) => void transport.serve(req.raw, reply, writeFastifyReply),
+        handler: answeredInOnRequest,
       });
     });
   }
 
-  /** Body too large, aborted uploads, bad content-length: a JSON error, never a crash. */
+  /** An error from the app's hooks on the webhook route: a JSON error, never a crash. */
   private onError(err: FastifyErrorLike, reply: FastifyReplyLike): void {
     const status = err.statusCode !== undefined && err.statusCode >= 400 ? err.statusCode : 500;
-    const message =
-      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? `the body is larger than the ${this.options.bodyLimit} bytes allowed (option 'bodyLimit')`
-        : status === 500
-          ? 'internal error'
-          : err.message;
     if (status === 500) this.logger.error(`webhook route failed: ${err.message}`);
-    const out = rejection(status, message);
-    reply.code(out.status).header('content-type', JSON_CONTENT_TYPE).send(out.body);
+    writeFastifyReply(reply, rejection(status, status === 500 ? 'internal error' : err.message));
   }
 }

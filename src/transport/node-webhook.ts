@@ -1,45 +1,74 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@nestjs/common';
 import type { LcDispatcher } from '../dispatch/lc-dispatcher.js';
-import { JSON_CONTENT_TYPE, rejection, type LcHttpReply } from '../call/lc-http-reply.js';
+import {
+  JSON_CONTENT_TYPE,
+  rejection,
+  retryLater,
+  type LcHttpReply,
+} from '../call/lc-http-reply.js';
 import { SIGNATURE_HEADER } from '../protocol/service/signature.js';
-import { LcBodyConsumedError, LcBodyTooLargeError, readRawBody, writeReply } from './raw-body.js';
+import {
+  LcBodyBudgetError,
+  LcBodyConsumedError,
+  LcBodyTimeoutError,
+  LcBodyTooLargeError,
+  readRawBody,
+  writeReply,
+  type LcBodyLimits,
+} from './raw-body.js';
 
-function send(res: ServerResponse, out: LcHttpReply, close = false): void {
-  writeReply(res, out.status, JSON_CONTENT_TYPE, out.body, close || out.close === true);
+/** Writes one answer on what an entry answers with: a Node response, a Fastify reply. */
+export type LcReplyWriter<T> = (target: T, out: LcHttpReply) => void;
+
+/** The answer on Node's own response, which Express and Cloud Functions share. */
+export function writeNodeReply(res: ServerResponse, out: LcHttpReply): void {
+  writeReply(res, out.status, JSON_CONTENT_TYPE, out.body, out.close === true);
 }
 
 /**
- * One webhook call on Node's own request and response (Express, Cloud Functions, node:http):
- * raw bytes in, the dispatcher's answer out. Never rejects.
+ * Moves the bytes of webhook calls, the same way for every entry (the server's request listener,
+ * the Fastify and Express routes, Cloud Functions): the body read within the module's limits, the
+ * dispatcher's answer written back. Only the writer differs between entries.
  */
-export async function handleNodeWebhook(
-  req: IncomingMessage,
-  res: ServerResponse,
-  dispatcher: LcDispatcher,
-  bodyLimit: number,
-  logger: Logger,
-): Promise<void> {
-  let body: Buffer;
-  try {
-    body = await readRawBody(req, bodyLimit);
-  } catch (err) {
-    if (err instanceof LcBodyTooLargeError) {
-      send(res, rejection(413, err.message), true);
-    } else if (err instanceof LcBodyConsumedError) {
-      logger.error(err.message);
-      send(res, rejection(500, 'internal error'));
-    } else if (!req.destroyed) {
-      send(res, rejection(400, 'the request body could not be read'), true);
+export class LcWebhookTransport {
+  constructor(
+    private readonly dispatcher: LcDispatcher,
+    private readonly limits: LcBodyLimits,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Answers one call. Never rejects. */
+  async serve<T>(req: IncomingMessage, target: T, write: LcReplyWriter<T>): Promise<void> {
+    let body: Buffer;
+    try {
+      body = await readRawBody(req, this.limits);
+    } catch (err) {
+      write(target, this.unread(err));
+      return;
     }
-    return;
+    let out: LcHttpReply;
+    try {
+      out = await this.dispatcher.dispatch(body, req.headers[SIGNATURE_HEADER]);
+    } catch (err) {
+      this.logger.error(
+        `webhook route failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      out = rejection(500, 'internal error');
+    }
+    write(target, out);
   }
-  let out: LcHttpReply;
-  try {
-    out = await dispatcher.dispatch(body, req.headers[SIGNATURE_HEADER]);
-  } catch (err) {
-    logger.error(`webhook route failed: ${err instanceof Error ? err.message : String(err)}`);
-    out = rejection(500, 'internal error');
+
+  /** The answer to a body that could not be read; it was not read to its end, hence the close. */
+  private unread(err: unknown): LcHttpReply {
+    if (err instanceof LcBodyTooLargeError) return { ...rejection(413, err.message), close: true };
+    if (err instanceof LcBodyTimeoutError || err instanceof LcBodyBudgetError) {
+      return retryLater(err instanceof LcBodyTimeoutError ? 408 : 503, err.message);
+    }
+    if (err instanceof LcBodyConsumedError) {
+      this.logger.error(err.message);
+      return rejection(500, 'internal error');
+    }
+    return { ...rejection(400, 'the request body could not be read'), close: true };
   }
-  send(res, out);
 }

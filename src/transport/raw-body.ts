@@ -8,6 +8,24 @@ export class LcBodyTooLargeError extends Error {
   }
 }
 
+/** A body still incomplete when its time ran out; answered with 408. */
+export class LcBodyTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the body did not arrive within ${timeoutMs} ms (option 'bodyTimeoutMs'); retry`);
+    this.name = 'LcBodyTimeoutError';
+  }
+}
+
+/** Bodies not yet verified already hold the process's allowance; answered with 503 and retry. */
+export class LcBodyBudgetError extends Error {
+  constructor(readonly budget: number) {
+    super(
+      `the service is reading ${budget} bytes of other calls' bodies (option 'maxPendingBodyBytes'); retry`,
+    );
+    this.name = 'LcBodyBudgetError';
+  }
+}
+
 /** A body a framework parser consumed before the webhook saw its bytes. */
 export class LcBodyConsumedError extends Error {
   constructor() {
@@ -19,15 +37,37 @@ export class LcBodyConsumedError extends Error {
   }
 }
 
+/** How much, and for how long, a body may be read before its signature is checked. */
+export interface LcBodyLimits {
+  bodyLimit: number;
+  bodyTimeoutMs: number;
+  maxPendingBodyBytes: number;
+}
+
 interface RequestWithRawBody extends IncomingMessage {
   rawBody?: unknown;
 }
 
 /**
- * The exact bytes of a request body, at most `limit` of them. A body someone else already read is
- * taken from `req.rawBody` when they kept it (Nest's `rawBody` option, Cloud Functions).
+ * Bytes of bodies being read in this process, not yet verified: one count for every module
+ * instance and entry, since they share the process's memory. Each read checks it against its own
+ * module's `maxPendingBodyBytes`.
  */
-export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+let pendingBodyBytes = 0;
+
+/** Bytes held now by bodies being read; 0 when no read is in progress. */
+export function pendingBodyBytesNow(): number {
+  return pendingBodyBytes;
+}
+
+/**
+ * The exact bytes of a request body, at most `bodyLimit` of them, arrived within `bodyTimeoutMs`.
+ * A declared length is reserved against `maxPendingBodyBytes` before the first byte is read, a
+ * chunked body as it arrives; the reservation ends with the read, right before the signature
+ * check. A body someone else already read is taken from `req.rawBody` when they kept it (Nest's
+ * `rawBody` option, Cloud Functions): its bytes have arrived and are checked next.
+ */
+export function readRawBody(req: IncomingMessage, limits: LcBodyLimits): Promise<Buffer> {
   const kept = (req as RequestWithRawBody).rawBody;
   if (Buffer.isBuffer(kept)) return Promise.resolve(kept);
   if (req.readableEnded) {
@@ -35,31 +75,53 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
       ? Promise.reject(new LcBodyConsumedError())
       : Promise.resolve(Buffer.alloc(0));
   }
-  if (declaredLength(req) > limit) return Promise.reject(new LcBodyTooLargeError(limit));
+  const { bodyLimit, maxPendingBodyBytes } = limits;
+  let reserved = declaredLength(req);
+  if (reserved > bodyLimit) return Promise.reject(new LcBodyTooLargeError(bodyLimit));
+  if (pendingBodyBytes + reserved > maxPendingBodyBytes) {
+    return Promise.reject(new LcBodyBudgetError(maxPendingBodyBytes));
+  }
+  pendingBodyBytes += reserved;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const done = (err: Error | undefined): void => {
+      clearTimeout(timer);
+      pendingBodyBytes -= reserved;
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
       req.off('aborted', onAborted);
-      if (err === undefined) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-      else reject(err);
+      if (err === undefined) {
+        resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+        return;
+      }
+      // Whatever else arrives is discarded; the answer goes out with Connection: close.
+      req.resume();
+      reject(err);
     };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) {
-        // Whatever else arrives is discarded; the 413 goes out with Connection: close.
-        req.resume();
-        done(new LcBodyTooLargeError(limit));
+      if (size > bodyLimit) {
+        done(new LcBodyTooLargeError(bodyLimit));
         return;
+      }
+      // Only a chunked body outgrows its reservation: its bytes are counted as they come.
+      if (size > reserved) {
+        if (pendingBodyBytes + size - reserved > maxPendingBodyBytes) {
+          done(new LcBodyBudgetError(maxPendingBodyBytes));
+          return;
+        }
+        pendingBodyBytes += size - reserved;
+        reserved = size;
       }
       chunks.push(chunk);
     };
     const onEnd = (): void => done(undefined);
     const onError = (err: Error): void => done(err);
     const onAborted = (): void => done(new Error('the client aborted the request'));
+    const onTimeout = (): void => done(new LcBodyTimeoutError(limits.bodyTimeoutMs));
+    const timer = setTimeout(onTimeout, limits.bodyTimeoutMs);
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

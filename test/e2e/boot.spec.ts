@@ -209,6 +209,12 @@ describe('boot-time errors name the class, method and fix', () => {
     [{ path: '/hooks/:id' }, /option 'path' must be a literal path, without route parameters/],
     [{ path: '/hook?x=1' }, /option 'path' must be a literal path/],
     [{ bodyLimit: -1 }, /option 'bodyLimit' must be a positive integer/],
+    [{ bodyTimeoutMs: 0 }, /option 'bodyTimeoutMs' must be a positive integer/],
+    [{ headersTimeoutMs: 2.5 }, /option 'headersTimeoutMs' must be a positive integer/],
+    [
+      { maxPendingBodyBytes: 1024 },
+      /option 'maxPendingBodyBytes' \(1024\) is smaller than bodyLimit \(52428800\).*Raise maxPendingBodyBytes or lower bodyLimit/,
+    ],
     [{ traceComms: 'yes' as unknown as boolean }, /option 'traceComms' must be true or false/],
     [
       { limaCharlie: { apiUrl: 'ftp://x' } },

@@ -9,6 +9,7 @@ import {
 import { FakeLimaCharlie, TEST_OID } from 'nestjs-lc-service/testing';
 import { Registry } from 'prom-client';
 import { ADAPTERS, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
+import { rawExchange, requestHead } from '../reliability/http-send.js';
 
 @Injectable()
 class Handlers {
@@ -124,6 +125,25 @@ describe.each(ADAPTERS)('metrics (%s)', (adapter) => {
     expect(text).not.toContain(TEST_OID);
     expect(text).not.toContain(sid);
     expect(text).not.toContain(jwt);
+  });
+
+  it('shows the bytes of bodies being read, not yet verified', async () => {
+    const port = Number(new URL(t.url).port);
+    const pending = async (bytes: number): Promise<void> => {
+      const line = new RegExp(`^lc_service_pending_body_bytes ${bytes}$`, 'm');
+      for (let tries = 0; !line.test(await scrape(t)); tries++) {
+        if (tries > 100) throw new Error(`lc_service_pending_body_bytes never showed ${bytes}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const held = rawExchange(
+      port,
+      [requestHead({ 'content-length': '5000', 'lc-svc-sig': '0'.repeat(64) }), Buffer.from('{')],
+      { waitMs: 1000 },
+    );
+    await pending(5000);
+    await held;
+    await pending(0);
   });
 
   it('counts redeliveries answered from the first answer', async () => {

@@ -27,7 +27,6 @@ const STATUSES: Record<Expected, number[]> = {
   rejected: [400],
   unauthorized: [401],
   'too-large': [413],
-  'media-type': [200, 415],
 };
 
 setFlagsFromString('--expose-gc');

@@ -1,5 +1,11 @@
 import { Injectable, Module, type DynamicModule } from '@nestjs/common';
-import { LcData, LcHandler, LcServiceModule, lcResponse } from 'nestjs-lc-service';
+import {
+  LcData,
+  LcHandler,
+  LcServiceModule,
+  lcResponse,
+  type LcServiceModuleOptions,
+} from 'nestjs-lc-service';
 
 /** One line per handler start and end on stdout: the test matches them to the answers it got. */
 function event(name: string, id: number): void {
@@ -19,11 +25,16 @@ class WorkHandlers {
 
 @Module({})
 export class LoadAppModule {
-  static register(secret: string): DynamicModule {
+  static register(secret: string, options: Partial<LcServiceModuleOptions> = {}): DynamicModule {
     return {
       module: LoadAppModule,
       imports: [
-        LcServiceModule.forRoot({ serviceName: 'load-app', secret, shutdownGraceMs: 5000 }),
+        LcServiceModule.forRoot({
+          serviceName: 'load-app',
+          secret,
+          shutdownGraceMs: 5000,
+          ...options,
+        }),
       ],
       providers: [WorkHandlers],
     };

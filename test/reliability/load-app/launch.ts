@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { signBody } from 'nestjs-lc-service';
+import { signBody, type LcServiceModuleOptions } from 'nestjs-lc-service';
 import { distFile } from '../../helpers/dist.js';
 
 export const LOAD_SECRET = 'load-secret';
@@ -16,10 +16,21 @@ export interface LoadApp {
   next(name: string): Promise<string>;
 }
 
-/** Starts the compiled load app (npm test's pretest builds it) and follows its EVENT lines. */
-export async function startLoadApp(adapter: string): Promise<LoadApp> {
+/**
+ * Starts the compiled load app (npm test's pretest builds it) with these module options (JSON
+ * ones) and follows its EVENT lines.
+ */
+export async function startLoadApp(
+  adapter: string,
+  options: Partial<LcServiceModuleOptions> = {},
+): Promise<LoadApp> {
   const child = spawn(process.execPath, [distFile('test/reliability/load-app/main.js')], {
-    env: { ...process.env, ADAPTER: adapter, LC_SHARED_SECRET: LOAD_SECRET },
+    env: {
+      ...process.env,
+      ADAPTER: adapter,
+      LC_SHARED_SECRET: LOAD_SECRET,
+      LC_LOAD_OPTIONS: JSON.stringify(options),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const started = new Set<number>();
