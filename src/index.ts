@@ -1,14 +1,19 @@
+// The package's public surface: every name here is documented in docs/reference/. Internals
+// (the dispatcher, tokens, resolved options) stay unexported; tests reach them by path.
 export { LcServiceModule } from './lc-service.module.js';
-export { LC_ASYNC_OPTIONS_TYPE, LC_OPTIONS_TYPE } from './lc-service.module-definition.js';
 export { LcConfigError } from './options/lc-config-error.js';
-export {
-  type LcClientFactory,
-  type LcLimaCharlieOptions,
-  type LcServiceModuleOptions,
-  type ResolvedLcOptions,
+export type {
+  LcClientFactory,
+  LcLimaCharlieOptions,
+  LcServiceModuleOptions,
 } from './options/lc-service.options.js';
-export { LC_CONTEXT_TYPE, LC_OPTIONS } from './lc-service.constants.js';
-export { isLcContext, getLcRequest } from './call/lc-execution-context.js';
+export type { LcInteractiveOptions } from './options/interactive-options.js';
+export type { LcProbeOptions } from './options/probe-options.js';
+export type { LcMetricsOptions, LcPromRegistry } from './options/metrics-options.js';
+export type { LcIdempotencyOptions } from './options/idempotency-options.js';
+export type { LcIdempotencyRecord, LcIdempotencyStore } from './options/idempotency-store.js';
+
+// Decorators.
 export {
   LcHandler,
   LcCron,
@@ -16,9 +21,6 @@ export {
   type LcRequestHandlerOptions,
 } from './decorators/lc-handler.decorator.js';
 export { LcCommand, type LcCommandOptions } from './decorators/lc-command.decorator.js';
-export { LcParam, type LcParamOptions } from './params/lc-param.decorator.js';
-export { IsSid, isSid, IS_SID } from './params/is-sid.decorator.js';
-export type { LcCommandDescriptor } from './params/handler-params.js';
 export { LcResource, type LcResourceOptions } from './decorators/lc-resource.decorator.js';
 export {
   LcClient,
@@ -30,14 +32,26 @@ export {
   LcJob,
   LcTaskCtx,
 } from './decorators/lc-params.decorator.js';
+export { LcParam, type LcParamOptions } from './params/lc-param.decorator.js';
+export { IsSid, isSid } from './params/is-sid.decorator.js';
 export { LcTaskCallback } from './interactive/lc-task-callback.decorator.js';
-export { LcInteractive, type LcRuleStep } from './interactive/lc-interactive.js';
-export { LcTaskError, MAX_CTX_BYTES } from './interactive/investigation-id.js';
-export { interactiveRule } from './interactive/interactive-rule.js';
+export { LcIdempotent } from './idempotency/lc-idempotent.decorator.js';
+
+// The call: `@LcReq()` in handlers; `getLcRequest(ctx)` in guards, pipes and interceptors.
 export type { LcRequest } from './call/lc-request.js';
+export { isLcContext, getLcRequest } from './call/lc-execution-context.js';
 export { LcContext } from './call/lc-context.js';
-export { LcDispatcher } from './dispatch/lc-dispatcher.js';
-export type { LcHttpReply } from './call/lc-http-reply.js';
+export { LC_CONTEXT_TYPE } from './lc-service.constants.js';
+export type { LcCronEtype, LcEtype, LcHandlerEtype } from './protocol/service/etypes.js';
+
+// What handlers return and throw.
+export { lcResponse, type LcResponseInit } from './protocol/service/response.js';
+export { LcError } from './protocol/lc-error.js';
+export { LcTaskError } from './interactive/investigation-id.js';
+export { interactiveRule } from './interactive/interactive-rule.js';
+export * from './jobs/index.js';
+
+// Helpers and operations.
 export { LcService } from './service/lc.service.js';
 export {
   LcTimeoutError,
@@ -46,13 +60,6 @@ export {
   type ParallelFn,
 } from './service/parallel.js';
 export type { LcTimerHandle } from './service/timers.js';
-export type { LcHealthMtd } from './health/lc-health.js';
-export type { LcProbeOptions } from './options/probe-options.js';
-export type { LcMetricsOptions } from './options/metrics-options.js';
-export type { LcCallOutcome } from './metrics/lc-metrics.js';
-export { LcIdempotent } from './idempotency/lc-idempotent.decorator.js';
-export type { LcIdempotencyOptions } from './options/idempotency-options.js';
-export type { LcIdempotencyRecord, LcIdempotencyStore } from './options/idempotency-store.js';
 export { LcMemoryIdempotencyStore } from './idempotency/memory-idempotency-store.js';
 export {
   LcRedisIdempotencyStore,
@@ -65,27 +72,26 @@ export {
   type LcCloudFunction,
   type LcCloudFunctionOptions,
 } from './serverless/lc-cloud-function.js';
-export { LcError } from './protocol/lc-error.js';
+
+// The LimaCharlie client handlers receive; the whole SDK is @nestjs-lc-service/limacharlie.
 export {
-  LcResponse,
-  lcResponse,
-  type LcResponseInit,
-  type LcWireResponse,
-  type LcJobLike,
-} from './protocol/service/response.js';
-export {
-  CRON_ETYPES,
-  HANDLER_ETYPES,
-  type LcCronEtype,
-  type LcEtype,
-  type LcHandlerEtype,
-} from './protocol/service/etypes.js';
-export { SIGNATURE_HEADER, signBody } from './protocol/service/signature.js';
-export type {
-  LcRequestParamDef,
-  LcRequestParamDefs,
-  LcRequestParamType,
-} from './protocol/service/request-params.js';
-export type { LcResourceContent } from './protocol/service/resources.js';
-export * from '@nestjs-lc-service/limacharlie';
-export * from './jobs/index.js';
+  LimaCharlieClient,
+  LcApiError,
+  LcAuthError,
+  type LimaCharlieClientOptions,
+  type LcApiErrorKind,
+  type ApiCallEvent,
+  type DrRule,
+  type DrRuleContent,
+  type DrRuleDefinition,
+  type DrRuleSet,
+  type OrgInfo,
+  type OutputConfig,
+  type RuleSyncOptions,
+  type RuleSyncResult,
+  type SensorDetails,
+  type SensorInfo,
+  type TaskOptions,
+  type WhoAmI,
+} from '@nestjs-lc-service/limacharlie';
+export * from './deprecated.js';

@@ -77,7 +77,8 @@ export class LcMetrics {
   /** Loads prom-client (only now: without metrics the package need not be installed). */
   static async create(options: ResolvedLcMetrics): Promise<LcMetrics> {
     const prom = await loadPromClient();
-    const registry = options.registry ?? new prom.Registry();
+    // The option is typed by shape (LcPromRegistry); what the app passes is a prom-client Registry.
+    const registry = (options.registry as Registry | undefined) ?? new prom.Registry();
     const registers = [registry];
     try {
       if (options.defaultMetrics) prom.collectDefaultMetrics({ register: registry });

@@ -1,17 +1,25 @@
-import type { Registry } from 'prom-client';
+/**
+ * A prom-client `Registry`, by shape: the options stay free of prom-client's types, so an app
+ * without prom-client installed still type-checks against this package.
+ */
+export interface LcPromRegistry {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+  getSingleMetric(name: string): unknown;
+}
 
 export interface LcMetricsOptions {
   /** Route of the Prometheus text; `false` mounts none (scrape `registry` your own way). Default `/metrics`. */
   path?: string | false;
   /** A prom-client Registry to add the metrics to, e.g. the one your app already exposes. Default: a new one. */
-  registry?: Registry;
+  registry?: LcPromRegistry;
   /** Add prom-client's process metrics (CPU, memory, event loop lag). Default true with the module's own registry, false with yours. */
   defaultMetrics?: boolean;
 }
 
 export interface ResolvedLcMetrics {
   path: string | undefined;
-  registry: Registry | undefined;
+  registry: LcPromRegistry | undefined;
   defaultMetrics: boolean;
 }
 
@@ -34,7 +42,7 @@ export function resolveMetrics(value: unknown, fail: Fail): ResolvedLcMetrics | 
     registry !== undefined &&
     (typeof registry !== 'object' ||
       registry === null ||
-      typeof (registry as Partial<Registry>).registerMetric !== 'function')
+      typeof (registry as { registerMetric?: unknown }).registerMetric !== 'function')
   ) {
     fail('metrics.registry', 'must be a prom-client Registry (new Registry() or register)');
   }

@@ -1,15 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
-import {
-  IsSid,
-  LcCommand,
-  LcData,
-  LcHandler,
-  LcOid,
-  LcParam,
-  lcResponse,
-  type LcHealthMtd,
-} from 'nestjs-lc-service';
+import { IsSid, LcCommand, LcData, LcHandler, LcOid, LcParam, lcResponse } from 'nestjs-lc-service';
+import type { LcHealthMtd } from '../../src/health/lc-health.js';
 import { TEST_OID } from 'nestjs-lc-service/testing';
 import { ADAPTERS, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
 

@@ -13,7 +13,8 @@ import {
   Min,
   ValidateBy,
 } from 'class-validator';
-import { IsSid, LcParam, type LcRequestParamDefs } from 'nestjs-lc-service';
+import { IsSid, LcParam } from 'nestjs-lc-service';
+import type { LcRequestParamDefs } from '../../src/protocol/service/request-params.js';
 import { LcDtoParams, type LcParamsOutcome } from '../../src/params/dto-validation.js';
 import {
   checkRequestParamDefs,

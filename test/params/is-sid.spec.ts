@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { validate } from 'class-validator';
-import { IS_SID, IsSid, isSid } from 'nestjs-lc-service';
+import { IsSid, isSid } from 'nestjs-lc-service';
+import { IS_SID } from '../../src/params/is-sid.decorator.js';
 import { validateRequestParams } from '../../src/protocol/service/request-params.js';
 
 class Target {

@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import {
-  LcClient,
-  LcDispatcher,
-  LcHandler,
-  LcSid,
-  LimaCharlieClient,
-  type LcWireResponse,
-} from 'nestjs-lc-service';
+import { LcClient, LcHandler, LcSid, LimaCharlieClient } from 'nestjs-lc-service';
+import { LcDispatcher } from '../../src/dispatch/lc-dispatcher.js';
+import type { LcWireResponse } from '../../src/protocol/service/response.js';
 import { FakeLimaCharlie, type LcTestReply } from 'nestjs-lc-service/testing';
 import { startLcApp, type LcTestApp } from '../helpers/lc-app.js';
 
