@@ -14,10 +14,11 @@ export class InstallHandlers {
     return lcResponse({ data: { rules: changes } });
   }
 
+  /** LimaCharlie redelivers an uninstall that failed: a rule already deleted is done. */
   @LcHandler('org_uninstall')
   async uninstall(@LcClient() lc: LimaCharlieClient) {
     for (const [name, rule] of Object.entries(SAMPLE_RULES)) {
-      await lc.rules.delete(name, { namespace: rule.namespace });
+      await lc.rules.delete(name, { namespace: rule.namespace, missingOk: true });
     }
     return true;
   }

@@ -4,6 +4,7 @@ import { stringAt } from '../protocol/service/data-path.js';
 import type { LcEnvelope } from '../protocol/service/envelope.js';
 import { isOrglessEtype } from '../protocol/service/etypes.js';
 import type { LcClientFactory } from '../options/lc-service.options.js';
+import { redactJsonStrings } from './redact-json.js';
 
 /** One LimaCharlie call as a handler sees it. */
 export interface LcRequest {
@@ -98,7 +99,13 @@ export class LcCall implements LcRequest {
     this.#controller?.abort(deadlineReason());
   }
 
-  /** Removes the JWT from text that might echo it (error messages, traces). */
+  /** JSON text (a traced body) with the JWT removed from every string that holds it. */
+  redactJson(text: string): string {
+    const jwt = this.#jwt;
+    return jwt === undefined ? text : redactJsonStrings(text, jwt);
+  }
+
+  /** Removes the JWT from text that might echo it (error messages). */
   redact(text: string): string {
     const jwt = this.#jwt;
     return jwt !== undefined && jwt !== '' && text.includes(jwt)

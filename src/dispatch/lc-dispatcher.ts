@@ -37,6 +37,8 @@ import { errorToWire, resultToWire } from './lc-result.js';
 /** A call still running is answered a fifth of its time before the deadline, at most this much. */
 const MAX_REPLY_MARGIN_MS = 1000;
 const EMPTY = Buffer.alloc(0);
+/** A trace line shows this much of a body (bytes of a request, characters of a reply). */
+const TRACE_MAX = 64 * 1024;
 
 class DeadlineReached extends Error {}
 
@@ -112,14 +114,34 @@ export class LcDispatcher {
     this.inFlight++;
     try {
       const call = new LcCall(envelope, this.clientFactory);
-      if (this.options.traceComms) this.trace('REQ', call, JSON.stringify(envelope));
-      const reply = await this.answer(envelope, call);
+      if (this.options.traceComms) this.trace('REQ', call, body);
+      let reply: LcHttpReply;
+      try {
+        reply = await this.answer(envelope, call);
+      } catch (err) {
+        reply = this.reply(this.unhandled(call, err), call);
+      }
       if (this.options.traceComms) this.trace('REP', call, reply.body);
       metrics?.record(envelope.etype, reply, started);
       return this.runState.draining ? { ...reply, close: true } : reply;
     } finally {
       this.inFlight--;
     }
+  }
+
+  /**
+   * A step outside the handler's own error handling threw (a task reply's client, a store): a
+   * protocol failure like a handler's thrown error, never an HTTP 500, which LimaCharlie would
+   * also retry but without saying why.
+   */
+  private unhandled(call: LcCall, err: unknown): LcWireResponse {
+    const { wire } = errorToWire(err, this.options.exposeErrors);
+    if (wire.error !== undefined) wire.error = call.redact(wire.error);
+    const data = wire.data as Record<string, unknown>;
+    if (typeof data.exception === 'string') data.exception = call.redact(data.exception);
+    const detail = err instanceof Error && err.stack !== undefined ? err.stack : String(err);
+    this.logger.error(`${call.eventType} failed outside its handler: ${call.redact(detail)}`);
+    return wire;
   }
 
   private async answer(envelope: LcEnvelope, call: LcCall): Promise<LcHttpReply> {
@@ -270,9 +292,28 @@ export class LcDispatcher {
     }
   }
 
-  private trace(direction: 'REQ' | 'REP', call: LcCall, text: string): void {
-    const safe = call.redact(text);
-    this.logger.log(`${direction} ${call.eventType} mid=${call.messageId ?? '-'} ${safe}`);
+  /**
+   * What arrived or leaves, as text: never re-serialised (a parsed body nested thousands deep
+   * cannot be), cut at TRACE_MAX, the JWT redacted by value in every JSON string. A trace that
+   * cannot be written is skipped: it never fails the call it describes.
+   */
+  private trace(direction: 'REQ' | 'REP', call: LcCall, sent: Buffer | string): void {
+    try {
+      const text =
+        typeof sent === 'string'
+          ? sent.slice(0, TRACE_MAX)
+          : sent.subarray(0, TRACE_MAX).toString('utf8');
+      const rest =
+        sent.length > TRACE_MAX
+          ? ` … (${sent.length} ${typeof sent === 'string' ? 'characters' : 'bytes'} in all)`
+          : '';
+      const shown = call.redactJson(text);
+      this.logger.log(
+        `${direction} ${call.eventType} mid=${call.messageId ?? '-'} ${shown}${rest}`,
+      );
+    } catch {
+      // Best effort: a logger that throws would throw again if told that it did.
+    }
   }
 }
 

@@ -5,12 +5,7 @@ import { Job } from '../jobs/index.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
 import { LcConfigError } from '../options/lc-config-error.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
-import {
-  LcApiError,
-  type LimaCharlieClient,
-  type TaskTracker,
-  type TrackedTaskOptions,
-} from '@nestjs-lc-service/limacharlie';
+import type { TaskTracker, TrackedTaskOptions } from '@nestjs-lc-service/limacharlie';
 import { stringAt } from '../protocol/service/data-path.js';
 import type { LcWireResponse } from '../protocol/service/response.js';
 import { LcServiceState } from '../service/lc-service.state.js';
@@ -20,11 +15,12 @@ import { interactiveNames, interactiveRule } from './interactive-rule.js';
 /** What happens to the interactive rule after a lifecycle call. */
 export type LcRuleStep = 'push' | 'remove';
 
-const LIFECYCLE: Readonly<Record<string, LcRuleStep>> = {
-  org_install: 'push',
-  org_per_1h: 'push',
-  org_uninstall: 'remove',
-};
+/** A Map: an etype such as `__proto__` or `toString` must not find an inherited value. */
+const LIFECYCLE: ReadonlyMap<string, LcRuleStep> = new Map([
+  ['org_install', 'push'],
+  ['org_per_1h', 'push'],
+  ['org_uninstall', 'remove'],
+]);
 
 /** A detection that belongs to the interactive flow: its callback, or why it is refused. */
 export type LcRoutedReply =
@@ -60,7 +56,7 @@ export class LcInteractive implements TaskTracker {
       options.interactive.ttlSeconds,
     );
     state.detectSubscriptions.add(this.names.report);
-    for (const etype of ['detection', ...Object.keys(LIFECYCLE)]) state.moduleCallbacks.add(etype);
+    for (const etype of ['detection', ...LIFECYCLE.keys()]) state.moduleCallbacks.add(etype);
     state.changed();
   }
 
@@ -139,47 +135,44 @@ export class LcInteractive implements TaskTracker {
 
   /** The rule step of a lifecycle etype, or undefined (not one, or interactive off). */
   ruleStep(etype: string): LcRuleStep | undefined {
-    return this.enabled ? LIFECYCLE[etype] : undefined;
+    return this.enabled ? LIFECYCLE.get(etype) : undefined;
   }
 
   /**
    * Pushes or removes the rule after the user's handler answered (as the RI does). A failure is
-   * logged and turns the answer into a retry, so LimaCharlie tries the call again.
+   * logged and turns the answer into a failure: with retry when LimaCharlie trying again can
+   * help, without when the call itself lacks what the step needs.
    */
   async applyRule(step: LcRuleStep, call: LcCall, wire: LcWireResponse): Promise<LcWireResponse> {
-    const problem = await this.ruleProblem(step, call.client);
+    const problem = await this.ruleProblem(step, call);
     if (problem === undefined) return wire;
-    const error = call.redact(`interactive rule ${step} failed: ${problem}`);
+    const error = call.redact(`interactive rule ${step} failed: ${problem.reason}`);
     this.logger.error(`${call.eventType} for ${call.oid ?? '-'}: ${error}`);
     return {
       ...wire,
       success: false,
-      retry: true,
+      retry: problem.retry || (!wire.success && wire.retry === true),
       error: wire.success || wire.error === undefined ? error : `${wire.error}; ${error}`,
     };
   }
 
   private async ruleProblem(
     step: LcRuleStep,
-    client: LimaCharlieClient | null,
-  ): Promise<string | undefined> {
-    if (client === null) return 'the call carries no org JWT';
+    call: LcCall,
+  ): Promise<{ reason: string; retry: boolean } | undefined> {
     const { rule } = this.names;
     try {
+      // Inside the try: a clientFactory of the app's may throw, and that is this step failing.
+      const client = call.client;
+      if (client === null) return { reason: 'the call carries no org JWT', retry: false };
       if (step === 'push') {
         await client.rules.sync({ [rule]: interactiveRule(this.options.serviceName) });
       } else {
-        await client.rules.delete(rule, { namespace: 'managed' }).catch((err: unknown) => {
-          if (!isMissingRule(err)) throw err;
-        });
+        await client.rules.delete(rule, { namespace: 'managed', missingOk: true });
       }
       return undefined;
     } catch (err) {
-      return err instanceof Error ? err.message : String(err);
+      return { reason: err instanceof Error ? err.message : String(err), retry: true };
     }
   }
-}
-
-function isMissingRule(err: unknown): boolean {
-  return err instanceof LcApiError && (err.status === 404 || err.code === 'RECORD_NOT_FOUND');
 }

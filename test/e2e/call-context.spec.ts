@@ -23,6 +23,12 @@ import {
 import { TEST_OID } from 'nestjs-lc-service/testing';
 import { ADAPTERS, startLcApp, type LcTestApp, type LcTestAppSetup } from '../helpers/lc-app.js';
 
+const SENSOR = 'd3c2f7a8-1b4e-4c6d-9e0f-2a3b4c5d6e7f';
+const ORG_SLOW = '11111111-0000-4000-8000-000000000001';
+const ORG_FAST = '11111111-0000-4000-8000-000000000002';
+const ORG_X = '11111111-0000-4000-8000-000000000003';
+const ORG_FORCED = '11111111-0000-4000-8000-000000000004';
+
 // No LcGcpLogger in this file: building one turns tracking on for every app of the module registry.
 
 const TRACKING_OFF = /call tracking is off/;
@@ -190,11 +196,11 @@ describe.each(ADAPTERS)('call tracking (%s)', (adapter) => {
     });
 
     it('calls RI-style handlers with (lc, oid, request)', async () => {
-      const res = await t.client.send('new_sensor', { data: { sid: 'sensor-2' } });
+      const res = await t.client.send('new_sensor', { data: { sid: SENSOR } });
       expect(res.body.data).toEqual({
         hasClient: true,
         oid: TEST_OID,
-        sid: 'sensor-2',
+        sid: SENSOR,
         etype: 'new_sensor',
       });
     });
@@ -217,11 +223,11 @@ describe.each(ADAPTERS)('call tracking (%s)', (adapter) => {
     it('follows each call across awaits, even interleaved', async () => {
       // The slower call starts first, so the two are in flight together.
       const [slow, fast] = await Promise.all([
-        t.client.send('request', { oid: 'org-slow', data: { delay: 60 } }),
-        t.client.send('request', { oid: 'org-fast', data: { delay: 5 } }),
+        t.client.send('request', { oid: ORG_SLOW, data: { delay: 60 } }),
+        t.client.send('request', { oid: ORG_FAST, data: { delay: 5 } }),
       ]);
-      expect(slow.body).toEqual({ success: true, data: { oid: 'org-slow', active: true } });
-      expect(fast.body).toEqual({ success: true, data: { oid: 'org-fast', active: true } });
+      expect(slow.body).toEqual({ success: true, data: { oid: ORG_SLOW, active: true } });
+      expect(fast.body).toEqual({ success: true, data: { oid: ORG_FAST, active: true } });
     });
 
     it('is inactive outside a call', () => {
@@ -252,11 +258,8 @@ describe.each(ADAPTERS)('call tracking (%s)', (adapter) => {
   ])('turns tracking on for %s', async (_name, providers) => {
     const t = await start({ providers });
     try {
-      const res = await t.client.send('request', { oid: '7c3b1a52-5c2e-4f27-9b7e-0d2f6a4c8e11' });
-      expect(res.body).toEqual({
-        success: true,
-        data: { oid: '7c3b1a52-5c2e-4f27-9b7e-0d2f6a4c8e11' },
-      });
+      const res = await t.client.send('request', { oid: ORG_X });
+      expect(res.body).toEqual({ success: true, data: { oid: ORG_X } });
     } finally {
       await t.close();
     }
@@ -266,11 +269,8 @@ describe.each(ADAPTERS)('call tracking (%s)', (adapter) => {
   it('turns tracking on for @Inject(forwardRef(() => LcContext))', async () => {
     const t = await start({ providers: [ForwardRefConsumer] });
     try {
-      const res = await t.client.send('request', { oid: '7c3b1a52-5c2e-4f27-9b7e-0d2f6a4c8e11' });
-      expect(res.body).toEqual({
-        success: true,
-        data: { oid: '7c3b1a52-5c2e-4f27-9b7e-0d2f6a4c8e11' },
-      });
+      const res = await t.client.send('request', { oid: ORG_X });
+      expect(res.body).toEqual({ success: true, data: { oid: ORG_X } });
     } finally {
       await t.close();
     }
@@ -279,13 +279,8 @@ describe.each(ADAPTERS)('call tracking (%s)', (adapter) => {
   it('asyncContext: true tracks calls with no consumer', async () => {
     const t = await start({ providers: [NoConsumer], options: { asyncContext: true } });
     try {
-      const res = await t.client.send('org_uninstall', {
-        oid: '0a6f2d9e-8b41-4c57-a3e2-5f1c7b9d4e60',
-      });
-      expect(res.body).toEqual({
-        success: true,
-        data: { oid: '0a6f2d9e-8b41-4c57-a3e2-5f1c7b9d4e60' },
-      });
+      const res = await t.client.send('org_uninstall', { oid: ORG_FORCED });
+      expect(res.body).toEqual({ success: true, data: { oid: ORG_FORCED } });
     } finally {
       await t.close();
     }

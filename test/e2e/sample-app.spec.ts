@@ -43,6 +43,25 @@ describe('the sample app drives the LimaCharlie API', () => {
     expect(fake.getRules(oid, 'general')).toEqual({});
   });
 
+  it('answers a redelivered uninstall as done when its rules are already gone', async () => {
+    await client.send('org_install');
+    expect((await client.send('org_uninstall')).body).toEqual({ success: true, data: {} });
+    expect((await client.send('org_uninstall')).body).toEqual({ success: true, data: {} });
+  });
+
+  it('refuses a signed call with an empty oid with HTTP 400 naming the field, before any step', async () => {
+    for (const etype of ['org_uninstall', '__proto__', 'org_install', 'org_per_1h']) {
+      const res = await client.send(etype, { oid: '' });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        success: false,
+        retry: false,
+        data: {},
+        error: `invalid envelope: 'oid' must be a UUID, got ""`,
+      });
+    }
+  });
+
   it('tasks online sensors daily and skips offline ones', async () => {
     const tasked = await client.send('sensor_per_24h', { data: { sid: online } });
     expect(tasked.body).toEqual({ success: true, data: { tasked: true } });

@@ -85,6 +85,8 @@ function baseData(rng: Rng, etype: string): Record<string, unknown> {
       return { resource: rng.pick(['rules', ['rules'], 'missing']), is_include_data: true };
     case 'new_sensor':
       return { sid: SID, hostname: 'web-1' };
+    case 'sensor_per_24h':
+      return { sid: SID };
     case 'log_event':
       return { routing: { sid: SID }, event: { line: 'hello' } };
     default:
@@ -102,6 +104,9 @@ const ETYPES = [
   'log_event',
   'org_per_1h',
   'org_install',
+  'org_uninstall',
+  'sensor_per_24h',
+  'once_per_1h',
   'no_such_etype',
   'toString',
   '__proto__',
@@ -121,23 +126,40 @@ export function envelope(rng: Rng, etype = rng.pick(ETYPES)): Record<string, unk
   };
 }
 
-function typeOk(field: string, value: unknown): boolean {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DECIMAL = /^\d{1,20}(?:\.\d{1,20})?$/;
+
+/** Sent once per service: empty ids count as absent. */
+const orgless = (etype: string): boolean => etype === 'health' || etype.startsWith('once_per_');
+const aboutSensor = (etype: string): boolean =>
+  etype === 'new_sensor' || etype.startsWith('sensor_per_');
+
+function typeOk(field: string, value: unknown, etype: string): boolean {
   if (value === undefined || value === null) return field !== 'etype';
   switch (field) {
     case 'version':
       return typeof value === 'number' && Number.isInteger(value);
     case 'oid':
+      return typeof value === 'string' && (UUID.test(value) || (value === '' && orgless(etype)));
     case 'mid':
     case 'jwt':
-      return typeof value === 'string';
+      return typeof value === 'string' && (value !== '' || orgless(etype));
     case 'deadline': {
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      const n = typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value;
       return typeof n === 'number' && Number.isFinite(n);
     }
     case 'etype':
       return typeof value === 'string' && value !== '';
-    case 'data':
-      return typeof value === 'object' && !Array.isArray(value);
+    case 'data': {
+      if (typeof value !== 'object' || Array.isArray(value)) return false;
+      const sid = (value as Record<string, unknown>).sid;
+      return (
+        !aboutSensor(etype) ||
+        sid === undefined ||
+        sid === null ||
+        (typeof sid === 'string' && UUID.test(sid))
+      );
+    }
     default:
       return true;
   }
@@ -157,7 +179,8 @@ export function classifySigned(body: Buffer): Expected {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'rejected';
   const fields = parsed as Record<string, unknown>;
-  return ENVELOPE_FIELDS.every((f) => typeOk(f, fields[f])) ? 'protocol' : 'rejected';
+  const etype = typeof fields.etype === 'string' ? fields.etype : '';
+  return ENVELOPE_FIELDS.every((f) => typeOk(f, fields[f], etype)) ? 'protocol' : 'rejected';
 }
 
 export function signedCase(
@@ -198,6 +221,36 @@ function* wrongTypes(rng: Rng, secret: string, count: number): Generator<FuzzCas
     env[rng.pick(ENVELOPE_FIELDS)] = rng.pick(WRONG_VALUES);
     if (rng.int(8) === 0) delete env[rng.pick(ENVELOPE_FIELDS)];
     yield signedCase('wrong-type', secret, json(env));
+  }
+}
+
+const ID_VALUES: readonly unknown[] = [
+  '',
+  ' ',
+  'x',
+  OID.toUpperCase(),
+  OID.slice(1),
+  `${OID}\n`,
+  `{${OID}}`,
+  SID,
+  7,
+];
+
+/**
+ * Empty and malformed oid, mid, jwt and sensor sid on every etype. First the two calls that once
+ * answered HTTP 500 from an interactive service: an empty oid reached the rule step's client.
+ */
+function* badIds(rng: Rng, secret: string, count: number): Generator<FuzzCase> {
+  for (const etype of ['org_uninstall', '__proto__']) {
+    yield signedCase('bad-ids', secret, json({ ...envelope(rng, etype), oid: '' }));
+  }
+  for (let made = 2; made < count; made++) {
+    const env = envelope(rng);
+    const field = rng.pick(['oid', 'mid', 'jwt', 'sid']);
+    const value = rng.pick(ID_VALUES);
+    if (field === 'sid') (env.data as Record<string, unknown>).sid = value;
+    else env[field] = value;
+    yield signedCase('bad-ids', secret, json(env));
   }
 }
 
@@ -405,11 +458,20 @@ export interface FuzzPlan {
   scale: number;
 }
 
+/** Bad envelopes only, under any body limit: for an app whose limit is too large to fill. */
+export function* envelopeCases({ secret, seed, scale }: FuzzPlan): Generator<FuzzCase> {
+  const rng = new Rng(seed);
+  const n = (count: number): number => Math.max(2, Math.round(count * scale));
+  yield* wrongTypes(rng, secret, n(3000));
+  yield* badIds(rng, secret, n(400));
+}
+
 /** Every kind of bad request, generated from `seed`. */
 export function* fuzzCases({ secret, bodyLimit, seed, scale }: FuzzPlan): Generator<FuzzCase> {
   const rng = new Rng(seed);
   const n = (count: number): number => Math.max(1, Math.round(count * scale));
   yield* wrongTypes(rng, secret, n(3000));
+  yield* badIds(rng, secret, n(400));
   yield* brokenJson(rng, secret, n(2500));
   yield* protoKeys(rng, secret, n(1000));
   yield* invalidUtf8(rng, secret, n(800));

@@ -59,7 +59,9 @@ export async function syncRules(
       continue;
     }
     if (!options.dryRun) {
-      if (have && have.namespace !== want) await store.delete(name, { namespace: have.namespace });
+      if (have && have.namespace !== want) {
+        await store.delete(name, { namespace: have.namespace, missingOk: true });
+      }
       await store.set(
         name,
         { detect: rule.detect, respond: rule.respond },
@@ -78,7 +80,10 @@ export async function syncRules(
     for (const namespace of swept) {
       for (const [name, rule] of Object.entries(await store.list(namespace))) {
         if (name.startsWith('__') || Object.hasOwn(desired, name)) continue;
-        if (!options.dryRun) await store.delete(name, { namespace: rule.namespace ?? namespace });
+        // Another replica handling a redelivery of the same call may have deleted it first.
+        if (!options.dryRun) {
+          await store.delete(name, { namespace: rule.namespace ?? namespace, missingOk: true });
+        }
         removed.add(name);
       }
     }

@@ -1,3 +1,4 @@
+import { LcApiError } from './errors.js';
 import type { LcTransport } from './http.js';
 import { effectivePermissions, fetchWhoAmI } from './identity.js';
 import { expectRecord } from './response.js';
@@ -12,6 +13,14 @@ import type {
   RuleSyncOptions,
   RuleSyncResult,
 } from './types.js';
+
+function isMissingRecord(err: unknown): boolean {
+  return (
+    err instanceof LcApiError &&
+    err.kind === 'http' &&
+    (err.status === 404 || err.code?.includes('RECORD_NOT_FOUND') === true)
+  );
+}
 
 /** D&R rules through the legacy `rules/{oid}` endpoint that lc-service and `Sync.pushRules` use. */
 export class RulesApi {
@@ -52,12 +61,19 @@ export class RulesApi {
     return expectRecord(body, 'POST', this.path) as DrRuleWriteResult;
   }
 
-  /** Deleting a missing rule fails with an error whose `code` contains `RECORD_NOT_FOUND`. */
+  /**
+   * Deleting a missing rule fails with an error whose `code` contains `RECORD_NOT_FOUND`; with
+   * `missingOk` it resolves, since the rule is gone either way (a retried uninstall, two replicas).
+   */
   async delete(name: string, options: DrRuleDeleteOptions = {}): Promise<void> {
-    await this.transport.call('rules.delete', 'DELETE', this.path, {
-      name,
-      namespace: options.namespace,
-    });
+    try {
+      await this.transport.call('rules.delete', 'DELETE', this.path, {
+        name,
+        namespace: options.namespace,
+      });
+    } catch (err) {
+      if (options.missingOk !== true || !isMissingRecord(err)) throw err;
+    }
   }
 
   /**

@@ -130,6 +130,8 @@ export interface DrRuleSetOptions {
 
 export interface DrRuleDeleteOptions {
   namespace?: DrNamespace;
+  /** Resolve when the rule is already gone (404 `RECORD_NOT_FOUND`) instead of failing. */
+  missingOk?: boolean;
 }
 
 /** `POST rules/{oid}` answers with the Hive record that now backs the rule. */

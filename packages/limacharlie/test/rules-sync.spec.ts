@@ -146,6 +146,24 @@ describe('rules.sync (Sync.pushRules semantics)', () => {
     expect(Object.keys(fake().getRules(oid, 'managed')).sort()).toEqual(['__svc-x-ex', 'rule-b']);
   });
 
+  it('counts a rule another replica deleted first (404 RECORD_NOT_FOUND) as removed or moved', async () => {
+    const { lc, oid } = newOrgClient(fake());
+    fake().putRule(oid, 'stale', { detect: detectB, respond });
+    fake().putRule(oid, 'rule-b', { detect: detectB, respond });
+    const missing = { error: 'RECORD_NOT_FOUND: rule not found' };
+    fake().failNext({ method: 'DELETE', path: /\/rules\//, status: 404, body: missing, count: 2 });
+
+    const result = await lc.rules.sync(RULES, { force: true });
+
+    expect(result).toEqual({
+      added: ['rule-a'],
+      replaced: ['rule-b'],
+      removed: ['stale'],
+      unchanged: [],
+    });
+    expect(fake().getRules(oid, 'managed')['rule-b']).toMatchObject({ detect: detectB });
+  });
+
   it('confines the force sweep to the namespace option', async () => {
     const { lc, oid } = newOrgClient(fake());
     fake().putRule(oid, 'users-own-rule', { detect: detectB, respond });

@@ -311,6 +311,19 @@ describe('LimaCharlieClient wire format (as the Python SDK sends it)', () => {
       expect(err).toBeInstanceOf(LcApiError);
       expect((err as LcApiError).code).toContain('RECORD_NOT_FOUND');
     });
+
+    it('DELETE rules/{oid} with missingOk: a missing rule is done, other failures are not', async () => {
+      const { lc } = newOrgClient(fake());
+      await expect(lc.rules.delete('gone', { missingOk: true })).resolves.toBeUndefined();
+      expect(lastCall(fake())).toMatchObject({ method: 'DELETE', body: 'name=gone' });
+
+      fake().failNext({ method: 'DELETE', path: /\/rules\//, status: 403 });
+      const refused = await rejectionOf(lc.rules.delete('gone', { missingOk: true }));
+      expect(refused).toMatchObject({ status: 403 });
+      fake().failNext({ method: 'DELETE', path: /\/rules\//, status: 500 });
+      const failed = await rejectionOf(lc.rules.delete('gone', { missingOk: true }));
+      expect(failed).toMatchObject({ status: 500 });
+    });
   });
 
   it('outputs: POST/GET/DELETE outputs/{oid}', async () => {

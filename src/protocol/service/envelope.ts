@@ -1,12 +1,18 @@
+import { isUuid } from './data-path.js';
+import { isOrglessEtype } from './etypes.js';
+
 /** The JSON envelope of one LimaCharlie call, after its fields were checked. */
 export interface LcEnvelope {
   /** Protocol version; 1 when the sender omits it (the RI simulator does). */
   version: number;
   etype: string;
+  /** A UUID. */
   oid: string | undefined;
+  /** Non-empty. */
   mid: string | undefined;
   /** Epoch seconds (may be fractional) after which LimaCharlie stops waiting. */
   deadline: number | undefined;
+  /** Non-empty. */
   jwt: string | undefined;
   data: Record<string, unknown>;
 }
@@ -38,6 +44,36 @@ function optionalString(body: Record<string, unknown>, field: string): string | 
   return value;
 }
 
+/** A UUID is 36 characters: a longer value is shown by its length, not echoed. */
+const MAX_ECHOED_CHARS = 40;
+
+function shown(value: string): string {
+  return value.length <= MAX_ECHOED_CHARS
+    ? JSON.stringify(value)
+    : `a string of ${value.length} characters`;
+}
+
+/**
+ * `oid`, `mid` and `jwt`: absent, or set. A call sent once per service (`health`, `once_per_*`)
+ * may carry them as empty strings, as a sender that serialises unset fields does; any other call
+ * with an empty one could only fail later, when its client is built or its `mid` is claimed.
+ */
+function optionalId(
+  body: Record<string, unknown>,
+  field: 'oid' | 'mid' | 'jwt',
+  orgless: boolean,
+): string | undefined {
+  const value = optionalString(body, field);
+  if (value === undefined || (value === '' && orgless)) return undefined;
+  if (field === 'oid' ? !isUuid(value) : value === '') {
+    const wanted = field === 'oid' ? 'a UUID' : 'a non-empty string';
+    throw new LcEnvelopeError(
+      `invalid envelope: '${field}' must be ${wanted}, got ${shown(value)}`,
+    );
+  }
+  return value;
+}
+
 function parseVersion(value: unknown): number {
   if (value === undefined || value === null) return PROTOCOL_VERSION;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
@@ -48,10 +84,13 @@ function parseVersion(value: unknown): number {
   return value;
 }
 
+const DECIMAL = /^\d{1,20}(?:\.\d{1,20})?$/;
+
 function parseDeadline(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
   // Some senders serialise the deadline as a string (lc-service#13); both mean epoch seconds.
-  const deadline = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  // Number() would also take hex, exponents and padding ("0x7fffffffff", " 1e11 "): decimal only.
+  const deadline = typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value;
   if (typeof deadline !== 'number' || !Number.isFinite(deadline)) {
     throw new LcEnvelopeError(
       `invalid envelope: 'deadline' must be a number of epoch seconds, got ${typeName(value)}`,
@@ -67,6 +106,18 @@ function parseData(value: unknown): Record<string, unknown> {
     throw new LcEnvelopeError(`invalid envelope: 'data' must be an object, got ${typeName(value)}`);
   }
   return value as Record<string, unknown>;
+}
+
+/** Etypes about one sensor, whose `data.sid` LimaCharlie sets (elsewhere `sid` may be user input). */
+function carriesSensor(etype: string): boolean {
+  return etype === 'new_sensor' || etype.startsWith('sensor_per_');
+}
+
+function checkSid(data: Record<string, unknown>): void {
+  const sid = data.sid;
+  if (sid === undefined || sid === null || isUuid(sid)) return;
+  const got = typeof sid === 'string' ? shown(sid) : typeName(sid);
+  throw new LcEnvelopeError(`invalid envelope: 'data.sid' must be a UUID, got ${got}`);
 }
 
 /** Parses and checks the raw body. Runs only after the signature was verified. */
@@ -88,13 +139,16 @@ export function parseEnvelope(raw: Buffer): LcEnvelope {
       `invalid envelope: 'etype' must be a non-empty string, got ${typeName(etype)}`,
     );
   }
+  const orgless = isOrglessEtype(etype);
+  const data = parseData(fields.data);
+  if (carriesSensor(etype)) checkSid(data);
   return {
     version: parseVersion(fields.version),
     etype,
-    oid: optionalString(fields, 'oid'),
-    mid: optionalString(fields, 'mid'),
+    oid: optionalId(fields, 'oid', orgless),
+    mid: optionalId(fields, 'mid', orgless),
     deadline: parseDeadline(fields.deadline),
-    jwt: optionalString(fields, 'jwt'),
-    data: parseData(fields.data),
+    jwt: optionalId(fields, 'jwt', orgless),
+    data,
   };
 }
