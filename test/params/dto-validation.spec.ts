@@ -15,7 +15,10 @@ import {
 } from 'class-validator';
 import { IsSid, LcParam, type LcRequestParamDefs } from 'nestjs-lc-service';
 import { LcDtoParams, type LcParamsOutcome } from '../../src/params/dto-validation.js';
-import { checkRequestParamDefs, validateRequestParams } from '../../src/protocol/service/request-params.js';
+import {
+  checkRequestParamDefs,
+  validateRequestParams,
+} from '../../src/protocol/service/request-params.js';
 
 const SID = '0b7c1e4d-2f3a-4b5c-8d9e-0f1a2b3c4d5e';
 

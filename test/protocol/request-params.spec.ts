@@ -1,4 +1,7 @@
-import { checkRequestParamDefs, validateRequestParams } from '../../src/protocol/service/request-params.js';
+import {
+  checkRequestParamDefs,
+  validateRequestParams,
+} from '../../src/protocol/service/request-params.js';
 
 describe('request parameters (RI dict form)', () => {
   const defs = {
