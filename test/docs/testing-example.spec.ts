@@ -1,4 +1,4 @@
-// The README's "Testing your service" example, verbatim.
+// The example of docs/guides/testing.md, verbatim.
 import { Test } from '@nestjs/testing';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LcServiceModule } from 'nestjs-lc-service';

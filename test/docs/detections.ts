@@ -1,4 +1,4 @@
-// The README's "A whole service" example, verbatim apart from the hash value.
+// The "A whole service" example of docs/guides/handlers-and-parameters.md, verbatim apart from the hash value.
 import { Injectable } from '@nestjs/common';
 import {
   Job,

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { ROOT } from '../helpers/dist.js';
+
+/** The TypeScript code blocks of a documentation page. */
+async function codeBlocks(page: string): Promise<string[]> {
+  const text = await readFile(`${ROOT}/${page}`, 'utf8');
+  return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+}
+
+/** A file of this folder without its first line, which names the page it copies. */
+async function example(file: string): Promise<string> {
+  const text = await readFile(`${ROOT}/test/docs/${file}`, 'utf8');
+  return text.slice(text.indexOf('\n') + 1);
+}
+
+// These files compile and run in this suite; the pages must show the same code, or a reader copies
+// an example nothing checks.
+describe('documentation examples', () => {
+  it('docs/guides/testing.md shows test/docs/testing-example.spec.ts', async () => {
+    expect(await codeBlocks('docs/guides/testing.md')).toContain(
+      await example('testing-example.spec.ts'),
+    );
+  });
+
+  it('docs/guides/handlers-and-parameters.md shows test/docs/detections.ts', async () => {
+    const shown = (await codeBlocks('docs/guides/handlers-and-parameters.md')).map((block) =>
+      block.replace('// detections.ts\n', '').replace("'e3b0c442…'", "'e3b0c442'"),
+    );
+    expect(shown).toContain(await example('detections.ts'));
+  });
+});
