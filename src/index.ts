@@ -53,7 +53,10 @@ export type { LcCallOutcome } from './metrics/lc-metrics.js';
 export { LcIdempotent } from './idempotency/lc-idempotent.decorator.js';
 export type { LcIdempotencyOptions } from './idempotency/idempotency-options.js';
 export type { LcIdempotencyRecord, LcIdempotencyStore } from './idempotency/idempotency-store.js';
-export { LcMemoryIdempotencyStore } from './idempotency/memory-idempotency-store.js';
+export {
+  LcMemoryIdempotencyStore,
+  type LcMemoryIdempotencyStoreOptions,
+} from './idempotency/memory-idempotency-store.js';
 export {
   LcRedisIdempotencyStore,
   type LcRedisIdempotencyStoreOptions,

@@ -30,11 +30,10 @@ import { LcCallTracking } from './lc-call-tracking.js';
 import { LcDeadlineWatch } from './lc-deadline-watch.js';
 import { LcHandlerRegistry, type LcHandlerEntry } from './lc-handler.registry.js';
 import { rejection, SHUTTING_DOWN, UNAUTHORIZED, type LcHttpReply } from './lc-http-reply.js';
+import { replyBy } from './lc-reply-time.js';
 import { LcCall } from './lc-request.js';
 import { errorToWire, resultToWire } from './lc-result.js';
 
-/** A call still running is answered a fifth of its time before the deadline, at most this much. */
-const MAX_REPLY_MARGIN_MS = 1000;
 const EMPTY = Buffer.alloc(0);
 
 class DeadlineReached extends Error {}
@@ -203,9 +202,7 @@ export class LcDispatcher {
   private withinDeadline(call: LcCall, running: Promise<unknown>): Promise<unknown> {
     const deadline = call.deadlineMs;
     if (deadline === undefined) return running;
-    const left = deadline - Date.now();
-    // A reply sent at the deadline would arrive after LimaCharlie stopped waiting.
-    const replyAt = deadline - Math.min(MAX_REPLY_MARGIN_MS, left / 5);
+    const replyAt = replyBy(deadline, Date.now());
     return new Promise((resolve, reject) => {
       const watched = this.deadlines.watch(replyAt, () => {
         // The reply goes now; the handler stays counted in progress until it really returns.
