@@ -60,7 +60,10 @@ export {
   type ParallelFn,
 } from './service/parallel.js';
 export type { LcTimerHandle } from './service/timers.js';
-export { LcMemoryIdempotencyStore } from './idempotency/memory-idempotency-store.js';
+export {
+  LcMemoryIdempotencyStore,
+  type LcMemoryIdempotencyStoreOptions,
+} from './idempotency/memory-idempotency-store.js';
 export {
   LcRedisIdempotencyStore,
   type LcRedisIdempotencyStoreOptions,

@@ -27,15 +27,14 @@ import { LcInteractive, type LcRoutedReply } from '../interactive/lc-interactive
 import { LcServiceState } from '../service/lc-service.state.js';
 import { lcCallStorage } from '../call/lc-call.storage.js';
 import { LcCallTracking } from '../call/lc-call-tracking.js';
-import { LcDeadlineWatch } from './lc-deadline-watch.js';
+import { LcDeadlineWatch } from '../call/lc-deadline-watch.js';
 import type { LcHandlerEntry } from '../call/lc-handler-entry.js';
 import { LcHandlerRegistry } from '../discovery/lc-handler.registry.js';
 import { rejection, SHUTTING_DOWN, UNAUTHORIZED, type LcHttpReply } from '../call/lc-http-reply.js';
+import { replyBy } from '../call/lc-reply-time.js';
 import { LcCall } from '../call/lc-request.js';
 import { errorToWire, resultToWire } from './lc-result.js';
 
-/** A call still running is answered a fifth of its time before the deadline, at most this much. */
-const MAX_REPLY_MARGIN_MS = 1000;
 const EMPTY = Buffer.alloc(0);
 /** A trace line shows this much of a body (bytes of a request, characters of a reply). */
 const TRACE_MAX = 64 * 1024;
@@ -227,9 +226,7 @@ export class LcDispatcher {
   private withinDeadline(call: LcCall, running: Promise<unknown>): Promise<unknown> {
     const deadline = call.deadlineMs;
     if (deadline === undefined) return running;
-    const left = deadline - Date.now();
-    // A reply sent at the deadline would arrive after LimaCharlie stopped waiting.
-    const replyAt = deadline - Math.min(MAX_REPLY_MARGIN_MS, left / 5);
+    const replyAt = replyBy(deadline, Date.now());
     return new Promise((resolve, reject) => {
       const watched = this.deadlines.watch(replyAt, () => {
         // The reply goes now; the handler stays counted in progress until it really returns.

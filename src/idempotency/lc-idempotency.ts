@@ -1,12 +1,19 @@
 import { Logger } from '@nestjs/common';
+import { LcDeadlineWatch } from '../call/lc-deadline-watch.js';
+import { replyBy } from '../call/lc-reply-time.js';
 import type { LcCall } from '../call/lc-request.js';
 import { DEADLINE_EXCEEDED, failure, type LcWireResponse } from '../protocol/service/response.js';
-import type { LcIdempotencyStore } from '../options/idempotency-store.js';
+import type { ResolvedLcIdempotency } from '../options/idempotency-options.js';
+import type { LcIdempotencyRecord, LcIdempotencyStore } from '../options/idempotency-store.js';
+import { LcMemoryIdempotencyStore } from './memory-idempotency-store.js';
 
 /** A duplicate without deadline waits at most this long for the first delivery's answer. */
 const NO_DEADLINE_WAIT_MS = 10 * 60_000;
-/** A claim outlives the call's deadline a little, so a slow first answer can still be stored. */
-const CLAIM_MARGIN_MS = 5_000;
+/**
+ * LimaCharlie's deadlines are about ten minutes away; a claim held longer than this only keeps
+ * the redeliveries of a replica that died waiting.
+ */
+const MAX_CLAIM_MS = 60 * 60_000;
 const POLL_FIRST_MS = 20;
 const POLL_MAX_MS = 500;
 
@@ -16,50 +23,99 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
+/** `:` separates the key's parts: escaped inside them, `a:b` + `c` and `a` + `b:c` stay apart. */
+function keyPart(value: string): string {
+  return value.includes(':') || value.includes('%')
+    ? value.replace(/[%:]/g, (c) => (c === '%' ? '%25' : '%3A'))
+    : value;
+}
+
 /**
  * Runs a handler once per org and `mid`. The first delivery claims the key and stores its answer
  * when it is final (a success, or a failure without retry); a failure with retry releases the key,
  * so the next delivery runs the handler again. A redelivery that finds the answer gets it back;
- * one that arrives while the first is still running waits for it, until its own deadline.
+ * one that arrives while the first is still running waits for it, until its own reply time.
+ *
+ * No store operation holds a call past its reply time, or past `storeTimeoutMs`: a claim that
+ * does not come back in time is answered with retry and the handler does not run, and a finished
+ * handler is answered before its answer is recorded.
  */
 export class LcIdempotency {
   private readonly logger = new Logger('LcService');
+  private readonly servicePart: string;
+  private readonly ttlMs: number;
+  private readonly storeTimeoutMs: number;
+  /** The memory store answers at once: racing it against a timer would only cost allocations. */
+  private readonly bounded: boolean;
+  private readonly timeouts = new LcDeadlineWatch();
 
   constructor(
     private readonly store: LcIdempotencyStore,
-    private readonly ttlMs: number,
-    private readonly serviceName: string,
+    config: Pick<ResolvedLcIdempotency, 'ttlMs' | 'storeTimeoutMs'>,
+    serviceName: string,
     private readonly onReplay: ((etype: string) => void) | undefined,
-  ) {}
+  ) {
+    // The service name keeps services sharing one Redis apart; the oid keeps orgs apart.
+    this.servicePart = `${keyPart(serviceName)}:`;
+    this.ttlMs = config.ttlMs;
+    this.storeTimeoutMs = config.storeTimeoutMs;
+    this.bounded = !(store instanceof LcMemoryIdempotencyStore);
+  }
 
   async run(call: LcCall, handle: () => Promise<LcWireResponse>): Promise<LcWireResponse> {
     const mid = call.messageId;
     if (mid === undefined || mid === '') return handle();
-    // The service name keeps services sharing one Redis apart; the oid keeps orgs apart.
-    const key = `${this.serviceName}:${call.oid ?? ''}:${mid}`;
-    const waitUntil = call.deadlineMs ?? Date.now() + NO_DEADLINE_WAIT_MS;
+    const key = `${this.servicePart}${keyPart(call.oid ?? '')}:${mid}`;
+    const deadline = call.deadlineMs;
+    const now = Date.now();
+    const answerBy = deadline === undefined ? now + NO_DEADLINE_WAIT_MS : replyBy(deadline, now);
     let pause = POLL_FIRST_MS;
     for (;;) {
-      let reply: string | undefined;
+      let record: LcIdempotencyRecord | undefined;
       try {
-        const record = await this.store.claim(
-          key,
-          Math.max(0, waitUntil - Date.now()) + CLAIM_MARGIN_MS,
-        );
-        if (record === undefined) return await this.first(key, handle);
-        if (record.state === 'done') reply = record.reply;
+        record = await this.claim(key, this.claimTtl(deadline), answerBy);
       } catch (err) {
         return this.storeFailed(mid, err);
       }
-      if (reply !== undefined) return this.replay(call, mid, reply);
-      const remaining = waitUntil - Date.now();
+      if (record === undefined) return this.first(key, mid, handle);
+      if (record.state === 'done') return this.replay(call, mid, record.reply);
+      const remaining = answerBy - Date.now();
       if (remaining <= 0) return failure(DEADLINE_EXCEEDED, true);
       await sleep(Math.min(pause, remaining));
       pause = Math.min(pause * 2, POLL_MAX_MS);
     }
   }
 
-  private async first(key: string, handle: () => Promise<LcWireResponse>): Promise<LcWireResponse> {
+  /** The claim outlives the handler (stopped at the deadline) and the recording of its answer. */
+  private claimTtl(deadline: number | undefined): number {
+    const left = deadline === undefined ? NO_DEADLINE_WAIT_MS : deadline - Date.now();
+    return Math.min(Math.max(0, left), MAX_CLAIM_MS) + this.storeTimeoutMs;
+  }
+
+  private claim(
+    key: string,
+    ttlMs: number,
+    answerBy: number,
+  ): Promise<LcIdempotencyRecord | undefined> {
+    const claiming = this.store.claim(key, ttlMs);
+    if (!this.bounded) return claiming;
+    return this.within(claiming, answerBy, () => {
+      // The claim may still land when the store comes back: nothing would ever release it then,
+      // and the redeliveries would wait for it to expire.
+      claiming.then(
+        (late) => {
+          if (late === undefined) this.release(key);
+        },
+        () => undefined,
+      );
+    });
+  }
+
+  private async first(
+    key: string,
+    mid: string,
+    handle: () => Promise<LcWireResponse>,
+  ): Promise<LcWireResponse> {
     const wire = await handle();
     let reply: string | undefined;
     if (wire.success || wire.retry !== true) {
@@ -69,14 +125,68 @@ export class LcIdempotency {
         // Not serialisable: the dispatcher answers with a failure of its own; nothing to keep.
       }
     }
-    try {
-      if (reply === undefined) await this.store.release(key);
-      else await this.store.complete(key, reply, this.ttlMs);
-    } catch (err) {
-      // The work is done: answer it. A redelivery will wait for the claim to expire.
-      this.logger.error(`idempotency store: could not record the answer: ${describe(err)}`);
-    }
+    // The work is done: it is answered now, and recorded on the side.
+    if (reply === undefined) this.release(key);
+    else this.complete(key, mid, reply);
     return wire;
+  }
+
+  private complete(key: string, mid: string, reply: string): void {
+    this.attempt(() => this.store.complete(key, reply, this.ttlMs)).catch((err: unknown) => {
+      this.logger.error(
+        `idempotency store: could not record the answer to mid=${mid} (a redelivery will run the handler again): ${describe(err)}`,
+      );
+    });
+  }
+
+  private release(key: string): void {
+    this.attempt(() => this.store.release(key)).catch((err: unknown) => {
+      this.logger.error(
+        `idempotency store: could not release a claim (redeliveries wait for it to expire): ${describe(err)}`,
+      );
+    });
+  }
+
+  /** One store operation, whether it throws or rejects, bounded by `storeTimeoutMs`. */
+  private attempt(operation: () => Promise<void>): Promise<void> {
+    let running: Promise<void>;
+    try {
+      running = operation();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.within(running, Infinity);
+  }
+
+  /**
+   * Settles with `operation`, or rejects at `storeTimeoutMs` or `by`, whichever comes first. The
+   * operation itself cannot be stopped; `onTimeout` deals with what it may still do.
+   */
+  private within<T>(operation: Promise<T>, by: number, onTimeout?: () => void): Promise<T> {
+    if (!this.bounded) return operation;
+    const wait = Math.min(this.storeTimeoutMs, by - Date.now());
+    return new Promise((resolve, reject) => {
+      const watched = this.timeouts.watch(Date.now() + wait, () => {
+        onTimeout?.();
+        reject(
+          new Error(
+            wait === this.storeTimeoutMs
+              ? `no answer within ${wait} ms (idempotency.storeTimeoutMs)`
+              : `no answer before the call's deadline`,
+          ),
+        );
+      });
+      operation.then(
+        (value) => {
+          this.timeouts.cancel(watched);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.timeouts.cancel(watched);
+          reject(err);
+        },
+      );
+    });
   }
 
   private replay(call: LcCall, mid: string, reply: string): LcWireResponse {

@@ -61,9 +61,12 @@ export class LcRedisIdempotencyStore implements LcIdempotencyStore {
   }
 }
 
-/** Redis refuses a PX of 0 or a fraction. */
+/**
+ * Redis refuses a PX of 0, a fraction, or one written in exponent form (a deadline of 1e300
+ * gave `PX 1e+303`); every safe integer is written out in digits and fits Redis's expiry clock.
+ */
 function ttl(ms: number): number {
-  return Math.max(1, Math.ceil(ms));
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(1, Math.ceil(ms)));
 }
 
 function decode(value: string | null): LcIdempotencyRecord | undefined {

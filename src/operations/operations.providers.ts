@@ -24,8 +24,10 @@ export const operationsProviders: Provider[] = [
       const config = options.idempotency;
       if (config === undefined) return null;
       const store =
-        config.store === 'memory' ? new LcMemoryIdempotencyStore(config.maxEntries) : config.store;
-      return new LcIdempotency(store, config.ttlMs, options.serviceName, metrics?.replayed);
+        config.store === 'memory'
+          ? new LcMemoryIdempotencyStore({ maxBytes: config.maxBytes })
+          : config.store;
+      return new LcIdempotency(store, config, options.serviceName, metrics?.replayed);
     },
     inject: [LC_OPTIONS, LC_METRICS],
   },

@@ -4,7 +4,8 @@ export type LcIdempotencyRecord = { state: 'pending' } | { state: 'done'; reply:
 /**
  * Where first answers are kept, keyed by service, org and `mid`. Every replica that may receive a
  * redelivery must share the store (Redis for more than one replica); `claim` must be atomic
- * across all of them.
+ * across all of them. An operation still running after `storeTimeoutMs` (or the call's reply
+ * time) is no longer waited for: a claim that resolves `undefined` that late gets a `release`.
  */
 export interface LcIdempotencyStore {
   /**

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { LcDeadlineWatch } from '../../src/dispatch/lc-deadline-watch.js';
+import { LcDeadlineWatch } from '../../src/call/lc-deadline-watch.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 const MAX_TIMER_MS = 2 ** 31 - 1;

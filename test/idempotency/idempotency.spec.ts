@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   LcData,
   LcHandler,
   LcIdempotent,
+  LcMemoryIdempotencyStore,
   lcResponse,
   type LcIdempotencyStore,
 } from 'nestjs-lc-service';
+import { TEST_OID } from 'nestjs-lc-service/testing';
 import { ADAPTERS, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
 
 const runs: Record<string, number> = {};
@@ -14,13 +17,29 @@ function ran(key: string): number {
   return runs[key];
 }
 
+/** Handlers given `data.gate` wait until the test opens it. */
+const gates = new Map<string, { opened: Promise<void>; open: () => void }>();
+function gate(name: string) {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  const entry = { opened, open };
+  gates.set(name, entry);
+  return entry;
+}
+// A test that fails while a handler waits must not leave it (and the app's close) hanging.
+afterEach(() => {
+  for (const held of gates.values()) held.open();
+  gates.clear();
+});
+
 @Injectable()
 class Handlers {
   @LcIdempotent()
   @LcHandler('request')
-  async request(@LcData() data: { key: string; result?: string; ms?: number }) {
+  async request(@LcData() data: { key: string; result?: string; ms?: number; gate?: string }) {
     const n = ran(data.key);
     await new Promise((resolve) => setTimeout(resolve, data.ms ?? 0));
+    if (data.gate !== undefined) await gates.get(data.gate)?.opened;
     switch (data.result) {
       case 'false':
         return false;
@@ -147,6 +166,25 @@ describe.each(ADAPTERS)('idempotency by mid, in memory (%s)', (adapter) => {
     expect(runs[key]).toBe(1);
   });
 
+  it('answers a waiting duplicate before its deadline, with the reply margin of any call', async () => {
+    const key = fresh('margin');
+    const mid = fresh('mid');
+    const held = gate(key);
+    const first = t.client.send('request', { mid, data: { key, gate: key } });
+    await until(() => runs[key] === 1);
+    const deadlineMs = Date.now() + 5000;
+    const second = await t.client.send('request', {
+      mid,
+      deadline: deadlineMs / 1000,
+      data: { key },
+    });
+    expect(Date.now()).toBeLessThan(deadlineMs);
+    expect(second.body).toMatchObject({ success: false, retry: true, error: 'deadline exceeded' });
+    held.open();
+    expect((await first).body.success).toBe(true);
+    expect(runs[key]).toBe(1);
+  });
+
   it('leaves unmarked handlers, @LcIdempotent(false) ones and calls without mid alone', async () => {
     const key = fresh('unmarked');
     const mid = fresh('mid');
@@ -157,6 +195,64 @@ describe.each(ADAPTERS)('idempotency by mid, in memory (%s)', (adapter) => {
     const a = await t.client.sendRaw(body);
     const b = await t.client.sendRaw(body);
     expect(a.body).not.toEqual(b.body);
+  });
+});
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe('idempotency in memory, under traffic', () => {
+  const store = new LcMemoryIdempotencyStore();
+  let t: LcTestApp;
+  beforeAll(async () => {
+    t = await startLcApp({ providers: [Handlers], options: { idempotency: { store } } });
+  });
+  afterAll(() => t.close());
+
+  it('keeps the claim of a call still running while 10,000 other calls come and go', async () => {
+    const key = fresh('long');
+    const mid = fresh('mid');
+    const held = gate(key);
+    const first = t.client.send('request', { mid, data: { key, gate: key } });
+    await until(() => runs[key] === 1);
+    // What 10,000 other calls leave in the store, written directly: through HTTP it takes as
+    // long as a whole test file on a busy machine.
+    const answer = JSON.stringify({ success: true, data: { run: 1 } });
+    for (let i = 0; i < 10_000; i++) {
+      const other = `test-service:${TEST_OID}:${fresh('other')}`;
+      await store.claim(other, 60_000);
+      await store.complete(other, answer, 3_600_000);
+    }
+    const redelivered = t.client.send('request', { mid, data: { key, gate: key } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    held.open();
+    const [a, b] = await Promise.all([first, redelivered]);
+    expect(runs[key]).toBe(1);
+    expect(b.body).toEqual(a.body);
+  });
+
+  it('keys services sharing one store apart, even when their names contain the separator', async () => {
+    const shared = new LcMemoryIdempotencyStore();
+    const [oid1, oid2] = [randomUUID(), randomUUID()];
+    const one = await startLcApp({
+      providers: [Handlers],
+      options: { serviceName: 'svc', idempotency: { store: shared } },
+    });
+    const two = await startLcApp({
+      providers: [Handlers],
+      options: { serviceName: `svc:${oid1}`, idempotency: { store: shared } },
+    });
+    try {
+      const key = fresh('services');
+      // Joined with ':' alone, both would be svc:<oid1>:<oid2>:m.
+      await one.client.send('request', { oid: oid1, mid: `${oid2}:m`, data: { key } });
+      const other = await two.client.send('request', { oid: oid2, mid: 'm', data: { key } });
+      expect(other.body).toMatchObject({ success: true, data: { run: 2 } });
+      expect(runs[key]).toBe(2);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
   });
 });
 
@@ -235,8 +331,16 @@ describe('idempotency options', () => {
       /option 'idempotency.ttlSeconds' must be a positive number/,
     ],
     [
-      { idempotency: { maxEntries: 1.5 } },
-      /option 'idempotency.maxEntries' must be a positive integer/,
+      { idempotency: { maxBytes: 1.5 } },
+      /option 'idempotency.maxBytes' must be a positive integer/,
+    ],
+    [
+      { idempotency: { storeTimeoutMs: 0 } },
+      /option 'idempotency.storeTimeoutMs' must be a positive integer/,
+    ],
+    [
+      { idempotency: { maxEntries: 10_000 } },
+      /option 'idempotency.maxEntries' was replaced by maxBytes/,
     ],
     [{ idempotency: { allHandlers: 1 } }, /option 'idempotency.allHandlers' must be true or false/],
   ])('rejects %j at boot', async (options, message) => {

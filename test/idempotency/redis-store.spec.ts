@@ -104,6 +104,16 @@ describeWithRedis(title, () => {
     expect(ttl).toBeLessThanOrEqual(2000);
   });
 
+  it('handles a call whose deadline is 1e300 (expiries are clamped to what Redis accepts)', async () => {
+    const key = randomUUID();
+    const mid = randomUUID();
+    const first = await a.client.send('request', { mid, deadline: 1e300, data: { key } });
+    const again = await b.client.send('request', { mid, deadline: 1e300, data: { key } });
+    expect(first.body).toMatchObject({ success: true, data: { run: 1 } });
+    expect(again.body).toEqual(first.body);
+    expect(runs[key]).toBe(1);
+  });
+
   it('lets a claim expire on its own when a replica dies mid-call', async () => {
     const store = new LcRedisIdempotencyStore(clients[0], { prefix });
     const key = `crashed:${randomUUID()}`;
