@@ -4,7 +4,12 @@ import { LcBootstrap } from './discovery/lc-bootstrap.js';
 import { LcInteractive } from './interactive/lc-interactive.js';
 import { LcCallTracking } from './call/lc-call-tracking.js';
 import { LcContext } from './call/lc-context.js';
+import { LcClients } from './dispatch/lc-clients.js';
 import { LcDispatcher } from './dispatch/lc-dispatcher.js';
+import { LcHandlerInvoker } from './dispatch/lc-invoker.js';
+import { LC_WEBHOOK_PROTOCOL } from './dispatch/lc-protocol.js';
+import { LcServiceRouting } from './dispatch/service/lc-service-routing.js';
+import { LcServiceRules } from './dispatch/service/lc-service-rules.js';
 import { LcExplorer } from './discovery/lc-explorer.js';
 import { LcHandlerRegistry } from './discovery/lc-handler.registry.js';
 import { LcWebhookRoute } from './transport/lc-webhook.route.js';
@@ -32,6 +37,11 @@ import { LcServiceState } from './service/lc-service.state.js';
     LcHandlerRegistry,
     LcExplorer,
     LcHealth,
+    LcClients,
+    LcHandlerInvoker,
+    LcServiceRouting,
+    LcServiceRules,
+    { provide: LC_WEBHOOK_PROTOCOL, useExisting: LcServiceRules },
     LcDispatcher,
     LcWebhookRoute,
     LcBootstrap,

@@ -8,6 +8,6 @@ import { Injectable } from '@nestjs/common';
 export class LcRunState {
   ready = false;
   draining = false;
-  /** Calls being handled now; the dispatcher supplies the count, drain waits for it to reach 0. */
-  callsInProgress: () => number = () => 0;
+  /** Calls being handled now, handlers still running past their deadline included. */
+  inFlight = 0;
 }

@@ -1,3 +1,5 @@
+import type { Logger } from '@nestjs/common';
+import type { LcCall } from '../call/lc-request.js';
 import { LcError } from '../protocol/lc-error.js';
 import {
   LcResponse,
@@ -127,4 +129,27 @@ export function errorToWire(err: unknown, exposeErrors: boolean): ErrorOutcome {
   if (exposeErrors && err instanceof Error && err.stack !== undefined) data.exception = err.stack;
   const retry = !(err instanceof LcInvalidResultError);
   return { wire: { success: false, retry, data, error: message }, unexpected: true };
+}
+
+/**
+ * A thrown error as a protocol answer, the JWT redacted from what it says. Unexpected errors (and
+ * every error when `alwaysLog`) are logged with their stack after `context`.
+ */
+export function errorAnswer(
+  call: LcCall,
+  err: unknown,
+  exposeErrors: boolean,
+  logger: Logger,
+  context: string,
+  alwaysLog = false,
+): LcWireResponse {
+  const { wire, unexpected } = errorToWire(err, exposeErrors);
+  if (wire.error !== undefined) wire.error = call.redact(wire.error);
+  const data = wire.data as Record<string, unknown>;
+  if (typeof data.exception === 'string') data.exception = call.redact(data.exception);
+  if (unexpected || alwaysLog) {
+    const detail = err instanceof Error && err.stack !== undefined ? err.stack : String(err);
+    logger.error(`${context}: ${call.redact(detail)}`);
+  }
+  return wire;
 }

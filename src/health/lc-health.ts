@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LcRunState } from '../call/lc-run-state.js';
 import { LcHandlerRegistry } from '../discovery/lc-handler.registry.js';
 import { LcServiceState } from '../service/lc-service.state.js';
 
@@ -25,6 +26,7 @@ export class LcHealth {
   constructor(
     private readonly registry: LcHandlerRegistry,
     private readonly state: LcServiceState,
+    private readonly runState: LcRunState,
   ) {}
 
   mtd(): LcHealthMtd {
@@ -45,12 +47,12 @@ export class LcHealth {
     };
   }
 
-  /** The whole reply body of a `health` call. */
-  replyBody(callsInProgress: number): string {
+  /** The whole reply body of a `health` call; it counts itself in progress, as the RI does. */
+  replyBody(): string {
     if (this.builtAt !== this.state.revision) {
       this.mtdJson = JSON.stringify(this.mtd());
       this.builtAt = this.state.revision;
     }
-    return `{"success":true,"data":{"version":1,"start_time":${this.state.startTime},"calls_in_progress":${callsInProgress},"mtd":${this.mtdJson}}}`;
+    return `{"success":true,"data":{"version":1,"start_time":${this.state.startTime},"calls_in_progress":${this.runState.inFlight},"mtd":${this.mtdJson}}}`;
   }
 }

@@ -64,15 +64,15 @@ export class LcDrain implements OnModuleInit, OnApplicationBootstrap, OnModuleDe
     this.state.ready = false;
     this.state.draining = true;
     const grace = this.options.shutdownGraceMs;
-    const pending = this.state.callsInProgress();
+    const pending = this.state.inFlight;
     this.logger.log(
       `shutting down: new calls are answered with retry; ${pending} in progress (waiting up to ${grace} ms)`,
     );
     const until = Date.now() + grace;
-    while (this.state.callsInProgress() > 0 && Date.now() < until) {
+    while (this.state.inFlight > 0 && Date.now() < until) {
       await sleep(Math.min(POLL_MS, until - Date.now()));
     }
-    const left = this.state.callsInProgress();
+    const left = this.state.inFlight;
     if (left > 0) {
       this.logger.warn(
         `${left} call(s) still in progress when shutdownGraceMs (${grace} ms) ran out`,

@@ -7,7 +7,6 @@ import {
   retryLater,
   type LcHttpReply,
 } from '../call/lc-http-reply.js';
-import { SIGNATURE_HEADER } from '../protocol/service/signature.js';
 import {
   LcBodyBudgetError,
   LcBodyConsumedError,
@@ -32,11 +31,15 @@ export function writeNodeReply(res: ServerResponse, out: LcHttpReply): void {
  * dispatcher's answer written back. Only the writer differs between entries.
  */
 export class LcWebhookTransport {
+  private readonly signatureHeader: string;
+
   constructor(
     private readonly dispatcher: LcDispatcher,
     private readonly limits: LcBodyLimits,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.signatureHeader = dispatcher.signatureHeader;
+  }
 
   /** Answers one call. Never rejects. */
   async serve<T>(req: IncomingMessage, target: T, write: LcReplyWriter<T>): Promise<void> {
@@ -49,7 +52,7 @@ export class LcWebhookTransport {
     }
     let out: LcHttpReply;
     try {
-      out = await this.dispatcher.dispatch(body, req.headers[SIGNATURE_HEADER]);
+      out = await this.dispatcher.dispatch(body, req.headers[this.signatureHeader]);
     } catch (err) {
       this.logger.error(
         `webhook route failed: ${err instanceof Error ? err.message : String(err)}`,

@@ -5,14 +5,21 @@ import type { LcWireResponse } from '../../src/protocol/service/response.js';
 import { FakeLimaCharlie, type LcTestReply } from 'nestjs-lc-service/testing';
 import { startLcApp, type LcTestApp } from '../helpers/lc-app.js';
 
-const TIMEOUT_MS = 300;
+/**
+ * Per-attempt timeout: long enough that a healthy call on a busy 2-core machine never hits it,
+ * since a timed-out healthy attempt would be retried and miscount the plan's attempts.
+ */
+const TIMEOUT_MS = 1500;
 const MAX_ATTEMPTS = 3;
 const CALLS = 180;
 const CONCURRENCY = 30;
-/** Enough for every plan to play out (3 attempts of 300 ms plus backoff) before the deadline. */
-const DEADLINE_S = 3;
-/** For the calls whose API call hangs past their deadline. */
-const SHORT_DEADLINE_S = 0.8;
+/** Enough for every plan to play out (3 attempts of 1.5 s plus backoff) before the deadline. */
+const DEADLINE_S = 8;
+/**
+ * For the calls whose API call hangs past their deadline (3 attempts of 1.5 s would outlast it).
+ * Long enough that the reply margin (a fifth of it) covers an event loop stalled by load.
+ */
+const SHORT_DEADLINE_S = 3;
 
 @Injectable()
 class TaggingHandlers {

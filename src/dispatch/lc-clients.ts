@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LimaCharlieClient } from '@nestjs-lc-service/limacharlie';
+import { LcInteractive } from '../interactive/lc-interactive.js';
+import type { LcMetrics } from '../metrics/lc-metrics.js';
+import { LC_METRICS } from '../operations/operations.tokens.js';
+import { LC_OPTIONS } from '../lc-service.constants.js';
+import type { LcClientFactory, ResolvedLcOptions } from '../options/lc-service.options.js';
+
+/** Builds the per-org client of a call: the user's factory or the built-in one. */
+@Injectable()
+export class LcClients {
+  readonly create: LcClientFactory;
+
+  constructor(
+    @Inject(LC_OPTIONS) options: ResolvedLcOptions,
+    @Inject(LC_METRICS) metrics: LcMetrics | null,
+    interactive: LcInteractive,
+  ) {
+    const factory = options.limaCharlie.clientFactory ?? builtIn(options, metrics);
+    // Clients of an interactive service, the user's own factory's included, can track tasks.
+    this.create = interactive.enabled
+      ? (oid, jwt, signal) => {
+          const client = factory(oid, jwt, signal);
+          client.useTaskTracker(interactive);
+          return client;
+        }
+      : factory;
+  }
+}
+
+function builtIn(options: ResolvedLcOptions, metrics: LcMetrics | null): LcClientFactory {
+  const { apiUrl, timeoutMs, maxAttempts, maxResponseBytes } = options.limaCharlie;
+  const onApiCall = metrics?.apiCall;
+  return (oid, jwt, signal) =>
+    new LimaCharlieClient({
+      oid,
+      jwt,
+      signal,
+      apiUrl,
+      timeoutMs,
+      maxAttempts,
+      maxResponseBytes,
+      onApiCall,
+    });
+}

@@ -1,0 +1,101 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LcCallTracking } from '../call/lc-call-tracking.js';
+import { lcCallStorage } from '../call/lc-call.storage.js';
+import { LcDeadlineWatch } from '../call/lc-deadline-watch.js';
+import type { LcHandlerEntry } from '../call/lc-handler-entry.js';
+import { replyBy } from '../call/lc-reply-time.js';
+import type { LcCall } from '../call/lc-request.js';
+import { LcRunState } from '../call/lc-run-state.js';
+import type { LcIdempotency } from '../idempotency/lc-idempotency.js';
+import { LC_OPTIONS } from '../lc-service.constants.js';
+import { LC_IDEMPOTENCY } from '../operations/operations.tokens.js';
+import type { ResolvedLcOptions } from '../options/lc-service.options.js';
+import { DEADLINE_EXCEEDED, failure, type LcWireResponse } from '../protocol/service/response.js';
+import { errorAnswer, resultToWire } from './lc-result.js';
+
+class DeadlineReached extends Error {}
+
+/**
+ * Runs one handler for a call: once per `mid` when it is idempotent, inside the call's
+ * AsyncLocalStorage when something reads it, answered by the deadline, its result or error
+ * normalised to a protocol answer. Never rejects.
+ */
+@Injectable()
+export class LcHandlerInvoker {
+  private readonly logger = new Logger('LcService');
+  private readonly deadlines = new LcDeadlineWatch();
+
+  constructor(
+    @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,
+    @Inject(LC_IDEMPOTENCY) private readonly idempotency: LcIdempotency | null,
+    private readonly tracking: LcCallTracking,
+    private readonly runState: LcRunState,
+  ) {}
+
+  invoke(entry: LcHandlerEntry, call: LcCall): Promise<LcWireResponse> {
+    if (entry.idempotent === true && this.idempotency !== null) {
+      return this.idempotency.run(call, () => this.run(entry, call));
+    }
+    return this.run(entry, call);
+  }
+
+  /** Without `args` the handler is called `(lc, oid, request)`; with them, as they are. */
+  async run(entry: LcHandlerEntry, call: LcCall, args?: unknown[]): Promise<LcWireResponse> {
+    try {
+      const lc = args === undefined && entry.wantsClientArg ? call.client : null;
+      const invoke = (): Promise<unknown> =>
+        args === undefined ? entry.invoke(lc, call.oid, call) : entry.invoke(...args);
+      const running = this.tracking.enabled ? lcCallStorage.run(call, invoke) : invoke();
+      return resultToWire(await this.withinDeadline(call, running));
+    } catch (err) {
+      return this.failed(entry, call, err);
+    }
+  }
+
+  /**
+   * Settles with the handler, or rejects when the deadline passes first: LimaCharlie has stopped
+   * waiting by then, and the signal tells the handler's API calls to stop too.
+   */
+  private withinDeadline(call: LcCall, running: Promise<unknown>): Promise<unknown> {
+    const deadline = call.deadlineMs;
+    if (deadline === undefined) return running;
+    const replyAt = replyBy(deadline, Date.now());
+    const runState = this.runState;
+    return new Promise((resolve, reject) => {
+      const watched = this.deadlines.watch(replyAt, () => {
+        // The reply goes now; the handler stays counted in progress until it really returns.
+        runState.inFlight++;
+        running.then(
+          () => runState.inFlight--,
+          (err: unknown) => {
+            runState.inFlight--;
+            this.logger.warn(
+              `${call.eventType} failed after its deadline: ${call.redact(String(err))}`,
+            );
+          },
+        );
+        call.expire();
+        reject(new DeadlineReached());
+      });
+      running.then(
+        (value) => {
+          this.deadlines.cancel(watched);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.deadlines.cancel(watched);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  private failed(entry: LcHandlerEntry, call: LcCall, err: unknown): LcWireResponse {
+    if (err instanceof DeadlineReached) {
+      this.logger.warn(`${entry.name} (${call.eventType}) was still running at the deadline`);
+      return failure(DEADLINE_EXCEEDED, true);
+    }
+    const context = `${entry.name} (${call.eventType}) failed`;
+    return errorAnswer(call, err, this.options.exposeErrors, this.logger, context);
+  }
+}

@@ -1,0 +1,33 @@
+import type { LcHttpReply } from '../call/lc-http-reply.js';
+
+/** What the pipeline needs of a protocol's call: names for logs, and a redactor for traces. */
+export interface LcTracedCall {
+  readonly eventType: string;
+  readonly messageId: string | undefined;
+  /** The text with every secret the call carries (its JWT) removed from its JSON strings. */
+  redactJson(text: string): string;
+}
+
+/**
+ * One webhook protocol's rules: how its bytes are authenticated and parsed, what a call is, and
+ * how it is answered. The pipeline (LcDispatcher) owns everything around them (drain, in-flight
+ * count, metrics, tracing), the transports own the bytes, so a second protocol implements only
+ * this.
+ */
+export interface LcWebhookProtocol<M = unknown, C extends LcTracedCall = LcTracedCall> {
+  /** The header that carries the signature of the raw body. */
+  readonly signatureHeader: string;
+  /** Whether `signature` signs exactly `body`. Runs before anything reads the body. */
+  verify(body: Buffer, signature: unknown): boolean;
+  /** The message, or the answer refusing it (HTTP 400 naming the field). */
+  parse(body: Buffer): { message: M } | { rejected: LcHttpReply };
+  open(message: M): C;
+  /** The metrics label of the message (its etype, action or event). */
+  label(message: M): string;
+  answer(message: M, call: C): Promise<LcHttpReply>;
+  /** The answer when a step of `answer` outside a handler threw. */
+  unhandled(call: C, err: unknown): LcHttpReply;
+}
+
+/** The protocol an LcDispatcher serves; each protocol module binds it to its rules. */
+export const LC_WEBHOOK_PROTOCOL = Symbol('LC_WEBHOOK_PROTOCOL');
