@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { LcBootstrap } from './discovery/lc-bootstrap.js';
+import { LcCallTrackingDecider } from './discovery/lc-call-tracking-decider.js';
+import { LcHandlerRegistrar } from './discovery/lc-handler-registrar.js';
 import { LcInteractive } from './interactive/lc-interactive.js';
 import { LcCallTracking } from './call/lc-call-tracking.js';
 import { LcContext } from './call/lc-context.js';
@@ -44,6 +46,8 @@ import { LcServiceState } from './service/lc-service.state.js';
     { provide: LC_WEBHOOK_PROTOCOL, useExisting: LcServiceRules },
     LcDispatcher,
     LcWebhookRoute,
+    LcHandlerRegistrar,
+    LcCallTrackingDecider,
     LcBootstrap,
     LcService,
     LcContext,

@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { signBody } from 'nestjs-lc-service';
+import { signBody } from 'nestjs-lc-service/protocol';
 import { distFile, ROOT as root } from '../helpers/dist.js';
 
 const run = promisify(execFile);
@@ -141,6 +142,14 @@ describe('npm pack → a fresh Nest app installs and uses the package', () => {
     expect(installed.name).toBe('nestjs-lc-service');
 
     await run(join(dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: dir });
+    // The published types stand on their own: checked with skipLibCheck off, and without the
+    // optional peer prom-client, whose types must not leak into them.
+    expect(existsSync(join(dir, 'node_modules/prom-client'))).toBe(false);
+    await run(
+      join(dir, 'node_modules/.bin/tsc'),
+      ['-p', 'tsconfig.json', '--noEmit', '--skipLibCheck', 'false'],
+      { cwd: dir },
+    );
 
     server = spawn(process.execPath, ['out/app.js'], {
       cwd: dir,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { rejection, type LcHttpReply } from '../../call/lc-http-reply.js';
 import { LcCall } from '../../call/lc-request.js';
 import { LcHealth } from '../../health/lc-health.js';
@@ -30,7 +30,7 @@ import { LcServiceRouting } from './lc-service-routing.js';
  * `get_resource`) here, the rest routed to user code.
  */
 @Injectable()
-export class LcServiceRules implements LcWebhookProtocol<LcEnvelope, LcCall> {
+export class LcServiceRules implements LcWebhookProtocol<LcEnvelope, LcCall>, OnModuleInit {
   readonly signatureHeader = SIGNATURE_HEADER;
   private readonly logger = new Logger('LcService');
   private readonly verifier: SignatureVerifier | undefined;
@@ -43,6 +43,15 @@ export class LcServiceRules implements LcWebhookProtocol<LcEnvelope, LcCall> {
     private readonly clients: LcClients,
   ) {
     this.verifier = options.secrets.length > 0 ? new SignatureVerifier(options.secrets) : undefined;
+  }
+
+  /** At init, not construction: the app's logger is in place by then. */
+  onModuleInit(): void {
+    if (this.verifier === undefined) {
+      this.logger.warn(
+        '!!! allowUnsigned is on: calls are NOT authenticated and anyone who can reach this service can drive it. Never run like this in production: set the secret option. !!!',
+      );
+    }
   }
 
   verify(body: Buffer, signature: unknown): boolean {
