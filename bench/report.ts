@@ -21,6 +21,8 @@ export const TARGETS = {
   detectionP99Ratio: 1.5,
   bigBodyTimeRatio: 1.5,
   coldStartMs: 1000,
+  /** With `fastPath: false` the module costs at most 10% over the bare Nest + Fastify route. */
+  frameworkRouteVsNestRatio: 0.9,
   soakRssBytes: 150 * 1024 * 1024,
   /** "No upward trend": the last quarter of the soak is no more than this above its 2nd quarter. */
   soakLateGrowthBytes: 10 * 1024 * 1024,
@@ -72,10 +74,14 @@ function scenarioTable(scenarios: ScenarioSummary[]): string[] {
   ];
 }
 
-function moduleOf(report: BenchReport, name: string): ServerSummary | undefined {
+function moduleOf(
+  report: BenchReport,
+  name: string,
+  kind: ServerKind = 'module',
+): ServerSummary | undefined {
   return report.scenarios
     .find((s) => s.scenario.name === name)
-    ?.servers.find((s) => s.kind === 'module');
+    ?.servers.find((s) => s.kind === kind);
 }
 
 function targetLines(report: BenchReport): string[] {
@@ -94,6 +100,16 @@ function targetLines(report: BenchReport): string[] {
       `1 KB detection p99 ≤ ${TARGETS.detectionP99Ratio}× baseline`,
       ratio(detection.vsBaseline.p99),
       detection.vsBaseline.p99 <= TARGETS.detectionP99Ratio,
+    );
+  }
+  const frameworkRoute = moduleOf(report, 'detection-1k', 'module-framework-route');
+  const nest = moduleOf(report, 'detection-1k', 'nest-fastify');
+  if (frameworkRoute !== undefined && nest !== undefined) {
+    const vsNest = frameworkRoute.vsBaseline.requestsPerS / nest.vsBaseline.requestsPerS;
+    row(
+      `1 KB detection, fastPath: false ≥ ${TARGETS.frameworkRouteVsNestRatio}× the Nest + Fastify route`,
+      ratio(vsNest),
+      vsNest >= TARGETS.frameworkRouteVsNestRatio,
     );
   }
   const big = moduleOf(report, 'log-10m');
