@@ -62,6 +62,26 @@ export class LcDeadlineWatch {
     this.unlink(entry as Watched);
   }
 
+  /**
+   * Settles with `running`, or rejects with what `expire` returns once `at` passes first. What
+   * `running` still does after that is the caller's to handle (inside `expire`).
+   */
+  race<T>(at: number, running: Promise<T>, expire: () => Error): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const watched = this.watch(at, () => reject(expire()));
+      running.then(
+        (value) => {
+          this.cancel(watched);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.cancel(watched);
+          reject(err);
+        },
+      );
+    });
+  }
+
   /** Calls being watched now. */
   get size(): number {
     return this.count;

@@ -61,32 +61,20 @@ export class LcHandlerInvoker {
     if (deadline === undefined) return running;
     const replyAt = replyBy(deadline, Date.now());
     const runState = this.runState;
-    return new Promise((resolve, reject) => {
-      const watched = this.deadlines.watch(replyAt, () => {
-        // The reply goes now; the handler stays counted in progress until it really returns.
-        runState.inFlight++;
-        running.then(
-          () => runState.inFlight--,
-          (err: unknown) => {
-            runState.inFlight--;
-            this.logger.warn(
-              `${call.eventType} failed after its deadline: ${call.redact(String(err))}`,
-            );
-          },
-        );
-        call.expire();
-        reject(new DeadlineReached());
-      });
+    return this.deadlines.race(replyAt, running, () => {
+      // The reply goes now; the handler stays counted in progress until it really returns.
+      runState.inFlight++;
       running.then(
-        (value) => {
-          this.deadlines.cancel(watched);
-          resolve(value);
-        },
+        () => runState.inFlight--,
         (err: unknown) => {
-          this.deadlines.cancel(watched);
-          reject(err);
+          runState.inFlight--;
+          this.logger.warn(
+            `${call.eventType} failed after its deadline: ${call.redact(String(err))}`,
+          );
         },
       );
+      call.expire();
+      return new DeadlineReached();
     });
   }
 

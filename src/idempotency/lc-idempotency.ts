@@ -165,26 +165,12 @@ export class LcIdempotency {
   private within<T>(operation: Promise<T>, by: number, onTimeout?: () => void): Promise<T> {
     if (!this.bounded) return operation;
     const wait = Math.min(this.storeTimeoutMs, by - Date.now());
-    return new Promise((resolve, reject) => {
-      const watched = this.timeouts.watch(Date.now() + wait, () => {
-        onTimeout?.();
-        reject(
-          new Error(
-            wait === this.storeTimeoutMs
-              ? `no answer within ${wait} ms (idempotency.storeTimeoutMs)`
-              : `no answer before the call's deadline`,
-          ),
-        );
-      });
-      operation.then(
-        (value) => {
-          this.timeouts.cancel(watched);
-          resolve(value);
-        },
-        (err: unknown) => {
-          this.timeouts.cancel(watched);
-          reject(err);
-        },
+    return this.timeouts.race(Date.now() + wait, operation, () => {
+      onTimeout?.();
+      return new Error(
+        wait === this.storeTimeoutMs
+          ? `no answer within ${wait} ms (idempotency.storeTimeoutMs)`
+          : `no answer before the call's deadline`,
       );
     });
   }
