@@ -5,6 +5,8 @@ import { OutputsApi } from './outputs.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './retry.js';
 import { RulesApi } from './rules.js';
 import { Sensor, SensorsApi } from './sensors.js';
+import { AuditLogsApi, DetectionsApi } from './detections.js';
+import { TagsApi } from './tags.js';
 import type { ApiCallEvent, FormParams, HttpMethod, TaskTracker, WhoAmI } from './types.js';
 import { assertUuid } from './validation.js';
 
@@ -50,6 +52,9 @@ export class LimaCharlieClient {
   private rulesApi: RulesApi | undefined;
   private outputsApi: OutputsApi | undefined;
   private tracker: TaskTracker | undefined;
+  private detectionsApi: DetectionsApi | undefined;
+  private auditLogsApi: AuditLogsApi | undefined;
+  private tagsApi: TagsApi | undefined;
 
   constructor(options: LimaCharlieClientOptions) {
     assertUuid('oid', options.oid);
@@ -135,6 +140,21 @@ export class LimaCharlieClient {
   get outputs(): OutputsApi {
     this.outputsApi ??= new OutputsApi(this.transport, this.oid);
     return this.outputsApi;
+  }
+
+  get detections(): DetectionsApi {
+    this.detectionsApi ??= new DetectionsApi(this.transport, this.oid);
+    return this.detectionsApi;
+  }
+
+  get auditLogs(): AuditLogsApi {
+    this.auditLogsApi ??= new AuditLogsApi(this.transport, this.oid);
+    return this.auditLogsApi;
+  }
+
+  get tags(): TagsApi {
+    this.tagsApi ??= new TagsApi(this.transport, this.oid, this.sensors);
+    return this.tagsApi;
   }
 
   /**

@@ -51,6 +51,16 @@ export class LcTransport {
     this.baseUrl = `${config.apiUrl.replace(/\/+$/, '')}/v1/`;
   }
 
+  /** The call's deadline, for waits between calls (polling) to end with it. */
+  get signal(): AbortSignal | undefined {
+    return this.config.signal;
+  }
+
+  /** Also bounds what a compressed answer may inflate to. */
+  get maxResponseBytes(): number {
+    return this.config.maxResponseBytes;
+  }
+
   /**
    * `path` is relative to `/v1/`. GET parameters travel in the query string, the others in a
    * form body, as the Python SDK sends them.

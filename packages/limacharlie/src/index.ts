@@ -45,3 +45,16 @@ export type {
   TrackedTaskOptions,
   WhoAmI,
 } from './types.js';
+export { AuditLogsApi, DetectionsApi } from './detections.js';
+export { TagsApi, type MassTagResult, type MassUntagResult } from './tags.js';
+export type { HostnameMatch } from './sensors.js';
+export type { InsightRange } from './insight-pages.js';
+export type {
+  AuditLogEntry,
+  AuditLogListOptions,
+  Detection,
+  DetectionListOptions,
+  EventRouting,
+  InsightEvent,
+  SensorEventsOptions,
+} from './insight-types.js';

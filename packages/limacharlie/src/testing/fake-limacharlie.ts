@@ -17,6 +17,16 @@ import { orgRoutes } from './routes-org.js';
 import { outputRoutes } from './routes-outputs.js';
 import { ruleRoutes } from './routes-rules.js';
 import { sensorListRoutes, sensorRoutes } from './routes-sensors.js';
+import { insightRoutes } from './routes-insight.js';
+import { sensorLifecycleRoutes, tagRoutes } from './routes-tags.js';
+import type {
+  AddAuditLogOptions,
+  AddDetectionOptions,
+  AddSensorEventOptions,
+  FakeAuditEntry,
+  FakeDetection,
+  FakeEvent,
+} from './insight-state.js';
 import { FakeStore, type FakeToken } from './state.js';
 import type {
   AddOrgOptions,
@@ -47,6 +57,9 @@ const ROUTES: readonly FakeRoute[] = [
   ...ruleRoutes,
   ...outputRoutes,
   ...sensorRoutes,
+  ...insightRoutes,
+  ...tagRoutes,
+  ...sensorLifecycleRoutes,
 ];
 
 /**
@@ -195,6 +208,38 @@ export class FakeLimaCharlie {
     this.releaseHung();
     this.taskHooks = [];
     this.lastPageToken = this.options.lastPageToken ?? 'omit';
+  }
+
+  /** Stores a detection in the org's Insight history (what `detections.list` pages through). */
+  addDetection(oid: string, options: AddDetectionOptions): FakeDetection {
+    this.store.org(oid);
+    const hostname =
+      options.sid === undefined ? undefined : this.store.sensors.get(options.sid)?.hostname;
+    return this.store.insight.addDetection(oid, hostname, options);
+  }
+
+  /** Stores an event of the sensor in Insight (what `sensor.events` pages through). */
+  addSensorEvent(sid: string, options: AddSensorEventOptions): FakeEvent {
+    const sensor = this.store.sensors.get(sid);
+    if (!sensor) throw new Error(`fake LimaCharlie: unknown sensor ${sid}`);
+    return this.store.insight.addEvent(sensor.oid, sid, sensor.hostname, options);
+  }
+
+  addAuditLog(oid: string, options: AddAuditLogOptions): FakeAuditEntry {
+    this.store.org(oid);
+    return this.store.insight.addAudit(oid, options);
+  }
+
+  /** Most items per Insight page (default 1000); restored by `reset()`. */
+  get insightPageSize(): number {
+    return this.store.insight.pageSize;
+  }
+
+  set insightPageSize(size: number) {
+    if (!Number.isInteger(size) || size < 1) {
+      throw new TypeError('fake LimaCharlie: insightPageSize must be an integer >= 1');
+    }
+    this.store.insight.pageSize = size;
   }
 
   private releaseHung(): void {

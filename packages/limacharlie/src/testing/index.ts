@@ -15,3 +15,11 @@ export type {
   FakeTask,
   PutRuleOptions,
 } from './types.js';
+export type {
+  AddAuditLogOptions,
+  AddDetectionOptions,
+  AddSensorEventOptions,
+  FakeAuditEntry,
+  FakeDetection,
+  FakeEvent,
+} from './insight-state.js';

@@ -38,7 +38,10 @@ export const orgRoutes: FakeRoute[] = [
       ctx.org(ctx.match[0]);
       ctx.require('sensor.get');
       const out: Record<string, boolean> = {};
-      for (const sid of ctx.params('sids')) {
+      const asked = ctx.params('sids');
+      // Without `sids` the API answers for every sensor of the org.
+      const sids = asked.length > 0 ? asked : ctx.store.sensorsOf(ctx.token.oid).map((s) => s.sid);
+      for (const sid of sids) {
         const sensor = ctx.store.sensors.get(sid);
         out[sid] = sensor?.oid === ctx.token.oid && sensor.online;
       }

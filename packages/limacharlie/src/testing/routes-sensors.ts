@@ -1,5 +1,6 @@
 import { errorReply } from './http-io.js';
 import type { FakeRoute, RouteContext } from './route.js';
+import { compileSelector } from './selector.js';
 import { sensorInfo } from './state.js';
 import type { FakeSensor } from './types.js';
 
@@ -115,7 +116,7 @@ function setIsolation(ctx: RouteContext, isolated: boolean): unknown {
   return {};
 }
 
-/** `selector` is recorded in the call log but not evaluated: the fake has no bexpr engine. */
+/** `selector` is evaluated in the subset `compileSelector` knows; others answer 400. */
 function listSensors(ctx: RouteContext): unknown {
   ctx.org(ctx.match[0]);
   ctx.require('sensor.list');
@@ -124,7 +125,15 @@ function listSensors(ctx: RouteContext): unknown {
   if (!Number.isInteger(limit) || limit < 1) throw errorReply(400, 'invalid limit');
   const offset = decodeToken(ctx.param('continuation_token'));
 
-  const matching = ctx.store.sensorsOf(ctx.token.oid).filter((s) => matchesFilters(ctx, s));
+  const selector = ctx.param('selector');
+  const selected = selector === undefined ? undefined : compileSelector(selector);
+  const matching = ctx.store
+    .sensorsOf(ctx.token.oid)
+    .filter(
+      (s) =>
+        matchesFilters(ctx, s) &&
+        (selected === undefined || selected(s, [...ctx.store.liveTags(s).keys()])),
+    );
   const page = matching.slice(offset, offset + limit);
   const next = offset + limit;
   const body: Record<string, unknown> = { sensors: page.map(sensorInfo) };

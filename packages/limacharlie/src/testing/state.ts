@@ -7,6 +7,7 @@ import type {
   FakeSensor,
   PutRuleOptions,
 } from './types.js';
+import { FakeInsight } from './insight-state.js';
 
 export const FAKE_NAMESPACES = ['general', 'managed', 'replicant'] as const;
 
@@ -23,6 +24,10 @@ export const FAKE_ALL_PERMISSIONS: readonly string[] = [
   'output.list',
   'output.set',
   'output.del',
+  'sensor.del',
+  'insight.det.get',
+  'insight.evt.get',
+  'audit.get',
 ];
 
 export interface FakeToken {
@@ -44,6 +49,7 @@ export class FakeStore {
   readonly orgs = new Map<string, FakeOrg>();
   readonly tokens = new Map<string, FakeToken>();
   readonly sensors = new Map<string, FakeSensor>();
+  readonly insight = new FakeInsight();
 
   addOrg(options: AddOrgOptions): { oid: string; jwt: string } {
     const oid = options.oid ?? randomUUID();
@@ -96,6 +102,7 @@ export class FakeStore {
       arch: options.arch ?? 2,
       online: options.online ?? true,
       isolated: false,
+      sealed: false,
       intIp: options.intIp ?? '10.0.0.1',
       extIp: options.extIp ?? '203.0.113.1',
       enrolledAt: now,
@@ -146,6 +153,7 @@ export class FakeStore {
     this.orgs.clear();
     this.tokens.clear();
     this.sensors.clear();
+    this.insight.clear();
   }
 }
 
@@ -163,6 +171,7 @@ export function sensorInfo(sensor: FakeSensor): Record<string, unknown> {
     alive: new Date().toISOString(),
     isolated: sensor.isolated,
     should_isolate: sensor.isolated,
+    should_seal: sensor.sealed,
     kernel: true,
   };
 }

@@ -41,6 +41,8 @@ export interface FakeSensor {
   arch: number;
   online: boolean;
   isolated: boolean;
+  /** Set by `POST {sid}/seal`, cleared by `DELETE {sid}/seal`. */
+  sealed: boolean;
   intIp: string;
   extIp: string;
   enrolledAt: number;
