@@ -5,6 +5,9 @@ import { OutputsApi } from './outputs.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './retry.js';
 import { RulesApi } from './rules.js';
 import { Sensor, SensorsApi } from './sensors.js';
+import { ExtensionsApi } from './extensions.js';
+import { InsightApi } from './insight.js';
+import { SearchApi } from './search.js';
 import type { ApiCallEvent, FormParams, HttpMethod, TaskTracker, WhoAmI } from './types.js';
 import { assertUuid } from './validation.js';
 
@@ -50,6 +53,9 @@ export class LimaCharlieClient {
   private rulesApi: RulesApi | undefined;
   private outputsApi: OutputsApi | undefined;
   private tracker: TaskTracker | undefined;
+  private insightApi: InsightApi | undefined;
+  private searchApi: SearchApi | undefined;
+  private extensionsApi: ExtensionsApi | undefined;
 
   constructor(options: LimaCharlieClientOptions) {
     assertUuid('oid', options.oid);
@@ -135,6 +141,22 @@ export class LimaCharlieClient {
   get outputs(): OutputsApi {
     this.outputsApi ??= new OutputsApi(this.transport, this.oid);
     return this.outputsApi;
+  }
+
+  get insight(): InsightApi {
+    this.insightApi ??= new InsightApi(this.transport, this.oid);
+    return this.insightApi;
+  }
+
+  /** LCQL; the org's search host is looked up on first use and kept for this client. */
+  get search(): SearchApi {
+    this.searchApi ??= new SearchApi(this.transport, this.oid);
+    return this.searchApi;
+  }
+
+  get extensions(): ExtensionsApi {
+    this.extensionsApi ??= new ExtensionsApi(this.transport, this.oid);
+    return this.extensionsApi;
   }
 
   /**

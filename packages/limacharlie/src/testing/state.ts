@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
+import { FakeServicesState } from './state-services.js';
 import type {
   AddOrgOptions,
   AddSensorOptions,
@@ -23,6 +24,11 @@ export const FAKE_ALL_PERMISSIONS: readonly string[] = [
   'output.list',
   'output.set',
   'output.del',
+  'insight.list',
+  'insight.stat',
+  'insight.evt.get',
+  'ext.request',
+  'billing.ctrl',
 ];
 
 export interface FakeToken {
@@ -44,6 +50,7 @@ export class FakeStore {
   readonly orgs = new Map<string, FakeOrg>();
   readonly tokens = new Map<string, FakeToken>();
   readonly sensors = new Map<string, FakeSensor>();
+  readonly services = new FakeServicesState();
 
   addOrg(options: AddOrgOptions): { oid: string; jwt: string } {
     const oid = options.oid ?? randomUUID();
@@ -146,6 +153,7 @@ export class FakeStore {
     this.orgs.clear();
     this.tokens.clear();
     this.sensors.clear();
+    this.services.clear();
   }
 }
 
