@@ -7,6 +7,9 @@ import { RulesApi } from './rules.js';
 import { Sensor, SensorsApi } from './sensors.js';
 import { AuditLogsApi, DetectionsApi } from './detections.js';
 import { TagsApi } from './tags.js';
+import { ExtensionsApi } from './extensions.js';
+import { InsightApi } from './insight.js';
+import { SearchApi } from './search.js';
 import type { ApiCallEvent, FormParams, HttpMethod, TaskTracker, WhoAmI } from './types.js';
 import { assertUuid } from './validation.js';
 
@@ -55,6 +58,9 @@ export class LimaCharlieClient {
   private detectionsApi: DetectionsApi | undefined;
   private auditLogsApi: AuditLogsApi | undefined;
   private tagsApi: TagsApi | undefined;
+  private insightApi: InsightApi | undefined;
+  private searchApi: SearchApi | undefined;
+  private extensionsApi: ExtensionsApi | undefined;
 
   constructor(options: LimaCharlieClientOptions) {
     assertUuid('oid', options.oid);
@@ -155,6 +161,22 @@ export class LimaCharlieClient {
   get tags(): TagsApi {
     this.tagsApi ??= new TagsApi(this.transport, this.oid, this.sensors);
     return this.tagsApi;
+  }
+
+  get insight(): InsightApi {
+    this.insightApi ??= new InsightApi(this.transport, this.oid);
+    return this.insightApi;
+  }
+
+  /** LCQL; the org's search host is looked up on first use and kept for this client. */
+  get search(): SearchApi {
+    this.searchApi ??= new SearchApi(this.transport, this.oid);
+    return this.searchApi;
+  }
+
+  get extensions(): ExtensionsApi {
+    this.extensionsApi ??= new ExtensionsApi(this.transport, this.oid);
+    return this.extensionsApi;
   }
 
   /**

@@ -21,6 +21,18 @@ export interface TransportConfig {
   onApiCall: ((event: ApiCallEvent) => void) | undefined;
 }
 
+/** What some endpoints need beyond a form or query: py's `query_params`, `raw_body`, `alt_root`, `is_no_auth`. */
+export interface CallOptions {
+  /** Query parameters added to the URL whatever the method (py's `query_params`). */
+  query?: FormParams;
+  /** A JSON text sent as the body with `Content-Type: application/json`, instead of a form. */
+  json?: string;
+  /** Another API root, such as the org's search host, in place of `{apiUrl}/v1/`. */
+  root?: string;
+  /** No Authorization header (py sends `orgs/{oid}/url` without one). */
+  noAuth?: boolean;
+}
+
 type AttemptOutcome =
   | { ok: true; status: number; value: unknown }
   | { ok: false; status: number; error: LcApiError; retryAfterMs?: number };
@@ -70,17 +82,27 @@ export class LcTransport {
     method: HttpMethod,
     path: string,
     params?: FormParams,
+    options: CallOptions = {},
   ): Promise<unknown> {
     const relative = path.replace(/^\/+/, '');
     const encoded = encodeParams(params).toString();
-    let url = this.baseUrl + relative;
+    const root = options.root === undefined ? this.baseUrl : `${options.root.replace(/\/+$/, '')}/`;
+    let url = root + relative;
     if (method === 'GET' && encoded) url += (relative.includes('?') ? '&' : '?') + encoded;
-    const body = method === 'GET' ? undefined : encoded;
+    const query = encodeParams(options.query).toString();
+    if (query) url += (url.includes('?') ? '&' : '?') + query;
+    const body = options.json ?? (method === 'GET' ? undefined : encoded);
+    const contentType =
+      body === undefined
+        ? undefined
+        : options.json === undefined
+          ? 'application/x-www-form-urlencoded'
+          : 'application/json';
 
     for (let attempt = 1; ; attempt++) {
       if (this.config.signal?.aborted) throw this.deadlineError(method, relative);
       const started = performance.now();
-      const outcome = await this.attempt(url, method, relative, body);
+      const outcome = await this.attempt(url, method, relative, body, contentType, options.noAuth);
       this.report({
         operation,
         method,
@@ -100,20 +122,28 @@ export class LcTransport {
     }
   }
 
+  /**
+   * The JWT the calls carry, for APIs that forward it (an extension request's
+   * `impersonator_jwt`). Async so that a client holding an API key can mint one first.
+   */
+  async bearerJwt(): Promise<string> {
+    return this.config.jwt;
+  }
+
   private async attempt(
     url: string,
     method: HttpMethod,
     path: string,
     body: string | undefined,
+    contentType: string | undefined,
+    noAuth = false,
   ): Promise<AttemptOutcome> {
     const timeout = AbortSignal.timeout(this.config.timeoutMs);
     const deadline = this.config.signal;
     const signal = deadline ? AbortSignal.any([deadline, timeout]) : timeout;
-    const headers: Record<string, string> = {
-      authorization: `bearer ${this.config.jwt}`,
-      'user-agent': USER_AGENT,
-    };
-    if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+    if (!noAuth) headers.authorization = `bearer ${this.config.jwt}`;
+    if (contentType !== undefined) headers['content-type'] = contentType;
 
     let response: Response;
     let answer: AnswerText;

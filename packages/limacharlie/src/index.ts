@@ -58,3 +58,31 @@ export type {
   InsightEvent,
   SensorEventsOptions,
 } from './insight-types.js';
+export {
+  ExtensionsApi,
+  type ExtensionRequestOptions,
+  type ExtensionResponse,
+  type ExtensionSchema,
+  type ExtensionSubscriptions,
+} from './extensions.js';
+export {
+  InsightApi,
+  type BatchSearchOptions,
+  type BatchSearchResult,
+  type InsightInfo,
+  type InsightLocation,
+  type InsightObjectType,
+  type IocSearchOptions,
+  type IocSearchResult,
+} from './insight.js';
+export {
+  SearchApi,
+  type SearchEstimateRange,
+  type SearchExecuteOptions,
+  type SearchRange,
+  type SearchResult,
+  type SearchRow,
+  type SearchStream,
+  type SearchValidation,
+} from './search.js';
+export type { DrRuleHiveOptions, DrRuleRecord } from './types.js';

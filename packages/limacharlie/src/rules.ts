@@ -1,13 +1,16 @@
 import { LcApiError } from './errors.js';
 import type { LcTransport } from './http.js';
 import { effectivePermissions, fetchWhoAmI } from './identity.js';
-import { expectRecord } from './response.js';
+import { pyJsonDumps, pyQuote } from './py-json.js';
+import { expectRecord, isRecord, unexpectedShape } from './response.js';
 import { parseRuleSet, syncRules, type RuleSetInput } from './rules-sync.js';
 import type {
   DrNamespace,
   DrRule,
   DrRuleContent,
   DrRuleDeleteOptions,
+  DrRuleHiveOptions,
+  DrRuleRecord,
   DrRuleSetOptions,
   DrRuleWriteResult,
   RuleSyncOptions,
@@ -88,5 +91,57 @@ export class RulesApi {
     const desired = parseRuleSet(rules);
     const who = await fetchWhoAmI(this.transport);
     return syncRules(this, effectivePermissions(who, this.oid), desired, options);
+  }
+
+  /**
+   * The rule's Hive record in `dr-{namespace}` (limacharlie/sdk/dr_rules.py), or null when there
+   * is none: `data` holds `detect`/`respond`, `usr_mtd` the enabled flag and expiry, `sys_mtd` the etag.
+   */
+  async get(name: string, options: DrRuleHiveOptions = {}): Promise<DrRuleRecord | null> {
+    const path = `${hivePath(options.namespace, this.oid, name)}/data`;
+    let body: unknown;
+    try {
+      body = await this.transport.call('rules.get', 'GET', path);
+    } catch (err) {
+      if (err instanceof LcApiError && err.kind === 'http' && err.status === 404) return null;
+      throw err;
+    }
+    const record = expectRecord(body, 'GET', path);
+    const data = typeof record.data === 'string' ? parseJson(record.data) : record.data;
+    if (!isRecord(data)) throw unexpectedShape('GET', path, 'a `data` object', body);
+    return {
+      data: data as DrRuleRecord['data'],
+      usr_mtd: isRecord(record.usr_mtd) ? record.usr_mtd : {},
+      sys_mtd: isRecord(record.sys_mtd) ? record.sys_mtd : {},
+    };
+  }
+
+  /**
+   * Writes the rule's `detect`/`respond` to its Hive record, creating it if needed (py's
+   * `DRRules.update`, an alias of `create`); the record's metadata is left as it is.
+   */
+  async update(
+    name: string,
+    rule: DrRuleContent,
+    options: DrRuleHiveOptions = {},
+  ): Promise<DrRuleWriteResult> {
+    const path = `${hivePath(options.namespace, this.oid, name)}/data`;
+    const body = await this.transport.call('rules.update', 'POST', path, {
+      data: pyJsonDumps(rule),
+    });
+    return expectRecord(body, 'POST', path) as DrRuleWriteResult;
+  }
+}
+
+function hivePath(namespace: DrNamespace | undefined, oid: string, name: string): string {
+  return `hive/dr-${namespace || 'general'}/${oid}/${pyQuote(name)}`;
+}
+
+/** The Hive may hand `data` over as JSON text; py parses it the same way. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }

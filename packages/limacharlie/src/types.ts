@@ -191,3 +191,22 @@ export interface ApiCallEvent {
   durationMs: number;
   attempt: number;
 }
+
+/** A D&R rule read through its Hive record (`dr-{namespace}`), as py's `DRRules.get` returns it. */
+export interface DrRuleRecord {
+  data: DrRuleContent & Record<string, unknown>;
+  usr_mtd: {
+    enabled?: boolean;
+    /** Epoch milliseconds. */
+    expiry?: number;
+    tags?: string[];
+    comment?: string;
+    [key: string]: unknown;
+  };
+  sys_mtd: { etag?: string; [key: string]: unknown };
+}
+
+/** The Hive namespace of a rule: `general` (default), `managed` or `service`. */
+export interface DrRuleHiveOptions {
+  namespace?: DrNamespace;
+}

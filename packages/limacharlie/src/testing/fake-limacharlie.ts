@@ -16,8 +16,12 @@ import type { FakeRoute, RouteContext } from './route.js';
 import { orgRoutes } from './routes-org.js';
 import { outputRoutes } from './routes-outputs.js';
 import { ruleRoutes } from './routes-rules.js';
-import { sensorListRoutes, sensorRoutes } from './routes-sensors.js';
+import { drHiveRoutes } from './routes-dr-hive.js';
+import { extensionRoutes } from './routes-extensions.js';
 import { insightRoutes } from './routes-insight.js';
+import { FAKE_SEARCH_PREFIX, searchRoutes } from './routes-search.js';
+import { sensorListRoutes, sensorRoutes } from './routes-sensors.js';
+import { insightObjectRoutes } from './routes-insight-objects.js';
 import { sensorLifecycleRoutes, tagRoutes } from './routes-tags.js';
 import type {
   AddAuditLogOptions,
@@ -28,20 +32,29 @@ import type {
   FakeEvent,
 } from './insight-state.js';
 import { FakeStore, type FakeToken } from './state.js';
+
+export { FAKE_SEARCH_PREFIX };
 import type {
+  AddExtensionOptions,
   AddOrgOptions,
   AddSensorOptions,
   FakeCall,
+  FakeExtensionRequest,
   FakeFault,
+  FakeInsightObject,
   FakeLastPageToken,
   FakeMatch,
   FakeOrgCredentials,
   FakeParams,
   FakeRule,
+  FakeSearchEvent,
   FakeSensor,
   FakeTask,
   PutRuleOptions,
 } from './types.js';
+
+/** The token of a public route's context: it holds no org and no permission. */
+const ANONYMOUS: FakeToken = { oid: '', perms: new Set(), ident: 'anonymous', state: 'valid' };
 
 export interface FakeLimaCharlieOptions {
   /** How the last sensor page ends the pagination (default: the token is omitted). */
@@ -56,8 +69,12 @@ const ROUTES: readonly FakeRoute[] = [
   ...sensorListRoutes,
   ...ruleRoutes,
   ...outputRoutes,
-  ...sensorRoutes,
   ...insightRoutes,
+  ...searchRoutes,
+  ...extensionRoutes,
+  ...drHiveRoutes,
+  ...insightObjectRoutes,
+  ...sensorRoutes,
   ...tagRoutes,
   ...sensorLifecycleRoutes,
 ];
@@ -197,6 +214,72 @@ export class FakeLimaCharlie {
     };
   }
 
+  /** Turns the org's Insight (retention) on or off; it is on for every new org. */
+  setInsightEnabled(oid: string, enabled: boolean): void {
+    this.store.org(oid);
+    if (enabled) this.store.services.insightDisabled.delete(oid);
+    else this.store.services.insightDisabled.add(oid);
+  }
+
+  /** Records that a sensor of the org saw an object (domain, hash...), for Insight searches. */
+  addInsightObject(oid: string, object: FakeInsightObject): void {
+    this.store.org(oid);
+    const list = this.store.services.insightObjects.get(oid) ?? [];
+    list.push({ ...object, ts: object.ts ?? Math.floor(Date.now() / 1000) });
+    this.store.services.insightObjects.set(oid, list);
+  }
+
+  /** Events LCQL queries of the org can find, in the order given. */
+  addSearchEvents(oid: string, events: readonly FakeSearchEvent[]): void {
+    this.store.org(oid);
+    const list = this.store.services.searchEvents.get(oid) ?? [];
+    list.push(...events.map((e) => structuredClone(e)));
+    this.store.services.searchEvents.set(oid, list);
+  }
+
+  /**
+   * How LCQL answers are paged: `pageSize` rows a page, and `pendingPolls` polls answering
+   * `completed: false` before each page is ready. Restored by `reset()`.
+   */
+  setSearchPaging(options: { pageSize?: number; pendingPolls?: number }): void {
+    const services = this.store.services;
+    if (options.pageSize !== undefined) services.searchPageSize = options.pageSize;
+    if (options.pendingPolls !== undefined) services.searchPendingPolls = options.pendingPolls;
+  }
+
+  /** LCQL queries started and not yet cancelled by the client. */
+  get openSearches(): number {
+    return this.store.services.searches.size;
+  }
+
+  /** Makes an extension known; orgs must subscribe to it before requests reach `handle`. */
+  addExtension(name: string, options: AddExtensionOptions = {}): void {
+    this.store.services.extensions.set(name, {
+      name,
+      schema: options.schema ?? { config_schema: {}, request_schema: {}, required_events: [] },
+      ...(options.handle ? { handle: options.handle } : {}),
+    });
+  }
+
+  /** Subscribes the org to an extension added with `addExtension`. */
+  subscribeExtension(oid: string, name: string): void {
+    this.store.org(oid);
+    if (!this.store.services.extensions.has(name)) {
+      throw new Error(`fake LimaCharlie: unknown extension ${name}`);
+    }
+    this.store.services.subscriptionsOf(oid).set(name, Math.floor(Date.now() / 1000));
+  }
+
+  /** The org's extension subscriptions, by name. */
+  extensionSubscriptions(oid: string): string[] {
+    return [...this.store.services.subscriptionsOf(oid).keys()];
+  }
+
+  /** Every extension request accepted, `gzdata` decoded. */
+  get extensionRequests(): readonly FakeExtensionRequest[] {
+    return this.store.services.extensionRequests;
+  }
+
   /** Forgets everything: orgs, tokens, sensors, calls, tasks, queued faults, hooks. */
   reset(): void {
     this.store.clear();
@@ -283,7 +366,11 @@ export class FakeLimaCharlie {
         );
         return;
       }
-      send(res, 200, this.dispatch(method, url.pathname, query, form, req.headers.authorization));
+      send(
+        res,
+        200,
+        this.dispatch(method, url.pathname, query, form, req.headers.authorization, body),
+      );
     } catch (err) {
       if (res.headersSent) return;
       if (err instanceof FakeHttpError) send(res, err.status, err.body);
@@ -297,13 +384,17 @@ export class FakeLimaCharlie {
     query: FakeParams,
     form: FakeParams,
     authorization: string | undefined,
+    body: string,
   ): unknown {
-    const relative = pathname.startsWith('/v1/') ? pathname.slice('/v1/'.length) : undefined;
+    const searchRoot = `${FAKE_SEARCH_PREFIX}/v1/`;
+    const host = pathname.startsWith(searchRoot) ? 'search' : 'api';
+    const root = host === 'search' ? searchRoot : '/v1/';
+    const relative = pathname.startsWith(root) ? pathname.slice(root.length) : undefined;
     let route: FakeRoute | undefined;
     let match: RegExpExecArray | null = null;
     if (relative !== undefined) {
       for (const candidate of ROUTES) {
-        if (candidate.method !== method) continue;
+        if (candidate.method !== method || (candidate.host ?? 'api') !== host) continue;
         match = candidate.pattern.exec(relative);
         if (match) {
           route = candidate;
@@ -312,9 +403,8 @@ export class FakeLimaCharlie {
       }
     }
     if (!route || !match) throw errorReply(404, `unknown endpoint: ${method} ${pathname}`);
-    return route.handle(
-      this.context(this.authenticate(authorization), match.slice(1), query, form),
-    );
+    const token = route.public ? ANONYMOUS : this.authenticate(authorization);
+    return route.handle(this.context(token, match.slice(1), query, form, body));
   }
 
   private authenticate(authorization: string | undefined): FakeToken {
@@ -331,6 +421,7 @@ export class FakeLimaCharlie {
     match: string[],
     query: FakeParams,
     form: FakeParams,
+    body: string,
   ): RouteContext {
     const store = this.store;
     const lookup = (key: string): FakeParams => (key in form ? form : query);
@@ -340,6 +431,8 @@ export class FakeLimaCharlie {
       token,
       form,
       lastPageToken: this.lastPageToken,
+      body,
+      baseUrl: this.url,
       param: (key) => one(lookup(key), key),
       params: (key) => many(lookup(key), key),
       require: (permission) => {

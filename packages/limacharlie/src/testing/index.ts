@@ -1,9 +1,18 @@
-export { FakeLimaCharlie, type FakeLimaCharlieOptions } from './fake-limacharlie.js';
+export {
+  FAKE_SEARCH_PREFIX,
+  FakeLimaCharlie,
+  type FakeLimaCharlieOptions,
+} from './fake-limacharlie.js';
 export { FAKE_ALL_PERMISSIONS, FAKE_NAMESPACES } from './state.js';
 export type {
+  AddExtensionOptions,
   AddOrgOptions,
   AddSensorOptions,
   FakeCall,
+  FakeExtension,
+  FakeExtensionRequest,
+  FakeInsightObject,
+  FakeSearchEvent,
   FakeFault,
   FakeLastPageToken,
   FakeMatch,

@@ -22,12 +22,20 @@ export interface RouteContext {
   sensor(sid: string): FakeSensor;
   /** Records a task and runs the `onTask` hooks. */
   recordTask(task: FakeTask): void;
+  /** The raw request body (JSON bodies are not parsed into `form`). */
+  readonly body: string;
+  /** The fake's own root URL, for answers that point at another of its hosts. */
+  readonly baseUrl: string;
 }
 
 export interface FakeRoute {
   method: string;
-  /** Tested against the path relative to `/v1/`. */
+  /** Tested against the path relative to `/v1/` of the route's host. */
   pattern: RegExp;
+  /** `search`: the org's LCQL host (served under `/lcql/v1/`); default the REST API. */
+  host?: 'api' | 'search';
+  /** Served without an Authorization header; `ctx.token` is then an anonymous one. */
+  public?: boolean;
   /** Returns the JSON body of a 200, or throws a `FakeHttpError`. */
   handle(ctx: RouteContext): unknown;
 }

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
+import { FakeServicesState } from './state-services.js';
 import type {
   AddOrgOptions,
   AddSensorOptions,
@@ -28,6 +29,10 @@ export const FAKE_ALL_PERMISSIONS: readonly string[] = [
   'insight.det.get',
   'insight.evt.get',
   'audit.get',
+  'insight.list',
+  'insight.stat',
+  'ext.request',
+  'billing.ctrl',
 ];
 
 export interface FakeToken {
@@ -50,6 +55,7 @@ export class FakeStore {
   readonly tokens = new Map<string, FakeToken>();
   readonly sensors = new Map<string, FakeSensor>();
   readonly insight = new FakeInsight();
+  readonly services = new FakeServicesState();
 
   addOrg(options: AddOrgOptions): { oid: string; jwt: string } {
     const oid = options.oid ?? randomUUID();
@@ -154,6 +160,7 @@ export class FakeStore {
     this.tokens.clear();
     this.sensors.clear();
     this.insight.clear();
+    this.services.clear();
   }
 }
 

@@ -114,3 +114,49 @@ export interface FakeFault extends FakeMatch {
 }
 
 export type FakeLastPageToken = 'omit' | 'null' | 'empty';
+
+/** An object Insight has seen on a sensor (`addInsightObject`). */
+export interface FakeInsightObject {
+  type: string;
+  name: string;
+  sid: string;
+  hostname?: string;
+  /** Epoch seconds it was seen at; default now. */
+  ts?: number;
+}
+
+/** An event LCQL can find (`addSearchEvents`): a row as the search API returns it. */
+export interface FakeSearchEvent {
+  routing: {
+    event_type: string;
+    sid?: string;
+    hostname?: string;
+    event_time: number;
+    [key: string]: unknown;
+  };
+  event: Record<string, unknown>;
+}
+
+export interface FakeExtensionRequest {
+  oid: string;
+  name: string;
+  action: string;
+  /** `gzdata` decoded. */
+  data: unknown;
+  impersonatorJwt?: string;
+  timestamp: number;
+}
+
+/** An extension the fake knows (`addExtension`). */
+export interface FakeExtension {
+  name: string;
+  schema: Record<string, unknown>;
+  /** Answers a request: its return value is the answer's `data`; a throw answers 500 with its message. */
+  handle?: (request: FakeExtensionRequest) => unknown;
+}
+
+export interface AddExtensionOptions {
+  /** What `GET extension/schema/{name}` answers. */
+  schema?: Record<string, unknown>;
+  handle?: (request: FakeExtensionRequest) => unknown;
+}
