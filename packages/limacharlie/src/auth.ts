@@ -28,9 +28,11 @@ export class StaticJwt implements JwtSource {
   }
 }
 
-/** A token is renewed this long before its `exp` at most... */
+/**
+ * A token is renewed a tenth of its lifetime before `exp`, at most 5 minutes before: a call made
+ * just before expiry still lands in time, and a short-lived token is not renewed on every call.
+ */
 const MAX_RENEW_AHEAD_MS = 5 * 60_000;
-/** ...and never earlier than this share of its lifetime before it, so short tokens are used too. */
 const RENEW_AHEAD_SHARE = 0.1;
 
 /**
