@@ -1,3 +1,6 @@
+import { ApiKeyJwt, StaticJwt, type JwtSource } from './auth.js';
+import { HiveApi } from './hive.js';
+import { SecretsApi } from './secrets.js';
 import { LcTransport } from './http.js';
 import { effectivePermissions, fetchWhoAmI } from './identity.js';
 import { OrgApi } from './org.js';
@@ -10,10 +13,18 @@ import { TagsApi } from './tags.js';
 import { ExtensionsApi } from './extensions.js';
 import { InsightApi } from './insight.js';
 import { SearchApi } from './search.js';
-import type { ApiCallEvent, FormParams, HttpMethod, TaskTracker, WhoAmI } from './types.js';
+import type {
+  ApiCallEvent,
+  FormParams,
+  HttpMethod,
+  JsonObject,
+  TaskTracker,
+  WhoAmI,
+} from './types.js';
 import { assertUuid } from './validation.js';
 
 export const DEFAULT_API_URL = 'https://api.limacharlie.io';
+export const DEFAULT_JWT_URL = 'https://jwt.limacharlie.io';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_ATTEMPTS = 3;
 /** Sensor and rule lists of a large org run to several MiB; nothing the API sends comes near this. */
@@ -21,8 +32,17 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export interface LimaCharlieClientOptions {
   oid: string;
-  /** The org-scoped JWT of the protocol request. Never logged nor put in an error. */
-  jwt: string;
+  /** The org-scoped JWT of the protocol request. Never logged nor put in an error. Or `apiKey`. */
+  jwt?: string;
+  /**
+   * Standalone use: an API key the client trades for JWTs at `jwtUrl`, caches, renews before
+   * they expire and once after a 401. Never logged nor put in an error. Or `jwt`.
+   */
+  apiKey?: string;
+  /** The user id of a user API key (sent as `uid` with the exchange). */
+  uid?: string;
+  /** Where `apiKey` is exchanged (default `https://jwt.limacharlie.io`); tests point it at a fake. */
+  jwtUrl?: string;
   /** The protocol request's deadline: aborts every call, retry waits included. */
   signal?: AbortSignal;
   /** REST root without `/v1` (default `https://api.limacharlie.io`); tests point it at a fake. */
@@ -61,18 +81,13 @@ export class LimaCharlieClient {
   private insightApi: InsightApi | undefined;
   private searchApi: SearchApi | undefined;
   private extensionsApi: ExtensionsApi | undefined;
+  private secretsApi: SecretsApi | undefined;
+  private lookupsApi: HiveApi | undefined;
 
   constructor(options: LimaCharlieClientOptions) {
     assertUuid('oid', options.oid);
-    if (typeof options.jwt !== 'string' || options.jwt === '') {
-      throw new TypeError('LimaCharlie jwt must be a non-empty string');
-    }
     const apiUrl = options.apiUrl ?? DEFAULT_API_URL;
-    if (!/^https?:\/\//i.test(apiUrl) || !URL.canParse(apiUrl)) {
-      throw new TypeError(
-        `LimaCharlie apiUrl must be an http(s) URL, got ${JSON.stringify(apiUrl)}`,
-      );
-    }
+    requireHttpUrl('apiUrl', apiUrl);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -92,9 +107,9 @@ export class LimaCharlieClient {
 
     this.oid = options.oid;
     this.tracker = options.taskTracker;
-    this.transport = new LcTransport({
+    const transport: LcTransport = new LcTransport({
       apiUrl,
-      jwt: options.jwt,
+      auth: jwtSource(options, () => transport),
       signal: options.signal,
       timeoutMs,
       maxAttempts,
@@ -102,6 +117,7 @@ export class LimaCharlieClient {
       backoff,
       onApiCall: options.onApiCall,
     });
+    this.transport = transport;
   }
 
   whoAmI(): Promise<WhoAmI> {
@@ -179,6 +195,23 @@ export class LimaCharlieClient {
     return this.extensionsApi;
   }
 
+  /** One hive partition (`hive/{name}/{partition}`); the partition defaults to the org. */
+  hive<T extends JsonObject = JsonObject>(name: string, partition: string = this.oid): HiveApi<T> {
+    return new HiveApi<T>(this.transport, name, partition);
+  }
+
+  /** The `secret` hive's values. */
+  get secrets(): SecretsApi {
+    this.secretsApi ??= new SecretsApi(this.transport, this.oid);
+    return this.secretsApi;
+  }
+
+  /** The `lookup` hive of the org. */
+  get lookups(): HiveApi {
+    this.lookupsApi ??= new HiveApi(this.transport, 'lookup', this.oid);
+    return this.lookupsApi;
+  }
+
   /**
    * Any other endpoint, with the same auth, encoding, retries and errors. `path` is relative to
    * `/v1/`; GET params go in the query string, others in a form body. The result is not checked
@@ -186,6 +219,37 @@ export class LimaCharlieClient {
    */
   async request<T = unknown>(method: HttpMethod, path: string, params?: FormParams): Promise<T> {
     return (await this.transport.call('request', method, path, params)) as T;
+  }
+}
+
+function jwtSource(options: LimaCharlieClientOptions, transport: () => LcTransport): JwtSource {
+  const { jwt, apiKey, uid, oid } = options;
+  if (jwt !== undefined && apiKey !== undefined) {
+    throw new TypeError('LimaCharlie client takes either jwt or apiKey, not both');
+  }
+  if (apiKey === undefined) {
+    if (typeof jwt !== 'string' || jwt === '') {
+      throw new TypeError(
+        'LimaCharlie jwt must be a non-empty string (or give apiKey for standalone use)',
+      );
+    }
+    return new StaticJwt(jwt);
+  }
+  if (typeof apiKey !== 'string' || apiKey === '') {
+    throw new TypeError('LimaCharlie apiKey must be a non-empty string');
+  }
+  if (uid !== undefined && (typeof uid !== 'string' || uid === '')) {
+    throw new TypeError('LimaCharlie uid must be a non-empty string when given');
+  }
+  const jwtUrl = options.jwtUrl ?? DEFAULT_JWT_URL;
+  requireHttpUrl('jwtUrl', jwtUrl);
+  // Field order and names of the SDK's refresh_jwt: secret, uid (user keys only), oid.
+  return new ApiKeyJwt(apiKey, () => transport().exchangeJwt(jwtUrl, { secret: apiKey, uid, oid }));
+}
+
+function requireHttpUrl(name: string, url: string): void {
+  if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) {
+    throw new TypeError(`LimaCharlie ${name} must be an http(s) URL, got ${JSON.stringify(url)}`);
   }
 }
 

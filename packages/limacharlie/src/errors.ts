@@ -47,8 +47,9 @@ export class LcApiError extends Error {
 }
 
 /**
- * HTTP 401: the JWT expired, was revoked, or lacks a permission. Terminal: a service JWT cannot be
- * refreshed by the client, so retrying would only burn the deadline.
+ * HTTP 401: the JWT expired, was revoked, or lacks a permission; or the JWT exchange refused the
+ * API key. Terminal: a service JWT cannot be refreshed by the client, so retrying would only burn
+ * the deadline, and an API-key client has already tried once with a fresh JWT.
  */
 export class LcAuthError extends LcApiError {
   /** The missing permission, when the API's error text names one. */

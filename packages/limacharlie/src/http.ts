@@ -1,5 +1,7 @@
+import type { JwtSource } from './auth.js';
 import { LcApiError, LcAuthError, errorString, type LcApiErrorDetails } from './errors.js';
 import { encodeParams } from './form.js';
+import { isRecord, unexpectedShape } from './response.js';
 import {
   abortableSleep,
   backoffDelay,
@@ -12,7 +14,7 @@ import { USER_AGENT } from './user-agent.js';
 
 export interface TransportConfig {
   apiUrl: string;
-  jwt: string;
+  auth: JwtSource;
   signal: AbortSignal | undefined;
   timeoutMs: number;
   maxAttempts: number;
@@ -21,7 +23,22 @@ export interface TransportConfig {
   onApiCall: ((event: ApiCallEvent) => void) | undefined;
 }
 
-/** What some endpoints need beyond a form or query: py's `query_params`, `raw_body`, `alt_root`, `is_no_auth`. */
+/** One logical call: an API call under `/v1/` with the JWT, or the JWT exchange itself. */
+interface Target {
+  operation: string;
+  method: HttpMethod;
+  /** Relative to `/v1/` for API calls; `jwt` for the exchange. */
+  path: string;
+  url: string;
+  body: string | undefined;
+  /** The exchange carries the API key in its body and no JWT. */
+  exchange: boolean;
+  /** Whether the JWT goes along (not for the exchange nor the few public endpoints). */
+  authenticated: boolean;
+  contentType: string | undefined;
+}
+
+/** What some endpoints need beyond a form: py's `query_params`, `raw_body`, `alt_root`, `is_no_auth`. */
 export interface CallOptions {
   /** Query parameters added to the URL whatever the method (py's `query_params`). */
   query?: FormParams;
@@ -29,7 +46,7 @@ export interface CallOptions {
   json?: string;
   /** Another API root, such as the org's search host, in place of `{apiUrl}/v1/`. */
   root?: string;
-  /** No Authorization header (py sends `orgs/{oid}/url` without one). */
+  /** Send no Authorization header, for the endpoints the SDK calls without one. */
   noAuth?: boolean;
 }
 
@@ -74,6 +91,15 @@ export class LcTransport {
   }
 
   /**
+   * The JWT the calls carry, for APIs that forward it (an extension request's
+   * `impersonator_jwt`); a client holding an API key mints one first.
+   */
+  async bearerJwt(): Promise<string> {
+    const token = this.config.auth.token();
+    return typeof token === 'string' ? token : await token;
+  }
+
+  /**
    * `path` is relative to `/v1/`. GET parameters travel in the query string, the others in a
    * form body, as the Python SDK sends them.
    */
@@ -98,64 +124,99 @@ export class LcTransport {
         : options.json === undefined
           ? 'application/x-www-form-urlencoded'
           : 'application/json';
+    return this.send({
+      operation,
+      method,
+      path: relative,
+      url,
+      body,
+      exchange: false,
+      authenticated: options.noAuth !== true,
+      contentType,
+    });
+  }
 
+  /**
+   * Trades an API key for a JWT: a form POST to the JWT URL without Authorization, as the
+   * Python SDK's `refresh_jwt` sends it. Retried like any call; a refusal is an `LcAuthError`.
+   */
+  async exchangeJwt(jwtUrl: string, params: FormParams): Promise<string> {
+    const body = encodeParams(params).toString();
+    const target: Target = {
+      operation: 'jwt',
+      method: 'POST',
+      path: 'jwt',
+      url: jwtUrl,
+      body,
+      exchange: true,
+      authenticated: false,
+      contentType: 'application/x-www-form-urlencoded',
+    };
+    const value = await this.send(target);
+    const jwt = isRecord(value) ? value.jwt : undefined;
+    if (typeof jwt === 'string' && jwt !== '') return jwt;
+    throw unexpectedShape('POST', 'jwt', 'a {jwt} object', undefined);
+  }
+
+  private async send(target: Target): Promise<unknown> {
+    let renewed = false;
+    let counted = 0;
     for (let attempt = 1; ; attempt++) {
-      if (this.config.signal?.aborted) throw this.deadlineError(method, relative);
+      if (this.config.signal?.aborted) throw this.deadlineError(target);
+      let jwt: string | undefined;
+      if (target.authenticated) {
+        const token = this.config.auth.token();
+        jwt = typeof token === 'string' ? token : await token;
+      }
       const started = performance.now();
-      const outcome = await this.attempt(url, method, relative, body, contentType, options.noAuth);
+      const outcome = await this.attempt(target, jwt);
       this.report({
-        operation,
-        method,
+        operation: target.operation,
+        method: target.method,
         status: outcome.status,
         durationMs: performance.now() - started,
         attempt,
       });
       if (outcome.ok) return outcome.value;
       const { error } = outcome;
-      if (!error.retryable || error.kind === 'deadline' || attempt >= this.config.maxAttempts) {
+      // An API-key client mints a fresh JWT once per call after a 401, as the SDK does; the
+      // retry does not use up an attempt, since the 401 said nothing about the API's health.
+      if (jwt !== undefined && outcome.status === 401 && !renewed) {
+        renewed = true;
+        if (await this.config.auth.renew(jwt)) continue;
+      }
+      counted += 1;
+      if (!error.retryable || error.kind === 'deadline' || counted >= this.config.maxAttempts) {
         throw error;
       }
-      const delay = backoffDelay(attempt, this.config.backoff, outcome.retryAfterMs);
+      const delay = backoffDelay(counted, this.config.backoff, outcome.retryAfterMs);
       if (!(await abortableSleep(delay, this.config.signal))) {
-        throw this.deadlineError(method, relative, error);
+        throw this.deadlineError(target, error);
       }
     }
   }
 
-  /**
-   * The JWT the calls carry, for APIs that forward it (an extension request's
-   * `impersonator_jwt`). Async so that a client holding an API key can mint one first.
-   */
-  async bearerJwt(): Promise<string> {
-    return this.config.jwt;
-  }
-
-  private async attempt(
-    url: string,
-    method: HttpMethod,
-    path: string,
-    body: string | undefined,
-    contentType: string | undefined,
-    noAuth = false,
-  ): Promise<AttemptOutcome> {
+  private async attempt(target: Target, jwt: string | undefined): Promise<AttemptOutcome> {
+    const { method, path } = target;
     const timeout = AbortSignal.timeout(this.config.timeoutMs);
     const deadline = this.config.signal;
     const signal = deadline ? AbortSignal.any([deadline, timeout]) : timeout;
     const headers: Record<string, string> = { 'user-agent': USER_AGENT };
-    if (!noAuth) headers.authorization = `bearer ${this.config.jwt}`;
-    if (contentType !== undefined) headers['content-type'] = contentType;
+    if (jwt !== undefined) headers.authorization = `bearer ${jwt}`;
+    const body = target.body;
+    if (target.contentType !== undefined) headers['content-type'] = target.contentType;
 
     let response: Response;
     let answer: AnswerText;
     try {
-      response = await fetch(url, { method, headers, body, signal });
+      response = await fetch(target.url, { method, headers, body, signal });
       answer = await readAnswer(response, this.config.maxResponseBytes);
     } catch (cause) {
       if (deadline?.aborted) {
-        return { ok: false, status: 0, error: this.deadlineError(method, path, cause) };
+        return { ok: false, status: 0, error: this.deadlineError(target, cause) };
       }
       if (timeout.aborted) {
-        const message = `${describe(method, path)} timed out after ${this.config.timeoutMs} ms`;
+        const message = `${describe(target)} timed out after ${this.config.timeoutMs} ms`;
         return {
           ok: false,
           status: 0,
@@ -172,7 +233,7 @@ export class LcTransport {
       return {
         ok: false,
         status: 0,
-        error: new LcApiError(`${describe(method, path)} failed: ${networkReason(cause)}`, {
+        error: new LcApiError(`${describe(target)} failed: ${networkReason(cause)}`, {
           kind: 'network',
           status: 0,
           method,
@@ -182,13 +243,15 @@ export class LcTransport {
         }),
       };
     }
-    if (!answer.complete && response.ok) return this.tooLarge(response.status, method, path);
-    return this.interpret(response, this.redact(answer.text), method, path);
+    if (!answer.complete && response.ok) return this.tooLarge(response.status, target);
+    // The API has no reason to echo a token or the key, but an error must never carry one onward.
+    return this.interpret(response, this.config.auth.redact(answer.text), target);
   }
 
-  private tooLarge(status: number, method: HttpMethod, path: string): AttemptOutcome {
+  private tooLarge(status: number, target: Target): AttemptOutcome {
+    const { method, path } = target;
     const message =
-      `${describe(method, path)} answered with more than ${this.config.maxResponseBytes} bytes: ` +
+      `${describe(target)} answered with more than ${this.config.maxResponseBytes} bytes: ` +
       'raise limaCharlie.maxResponseBytes (maxResponseBytes of the client) if such answers are expected';
     return {
       ok: false,
@@ -197,17 +260,13 @@ export class LcTransport {
     };
   }
 
-  private interpret(
-    response: Response,
-    text: string,
-    method: HttpMethod,
-    path: string,
-  ): AttemptOutcome {
+  private interpret(response: Response, text: string, target: Target): AttemptOutcome {
+    const { method, path } = target;
     const { status } = response;
     const parsed = parseBody(text);
     if (status >= 200 && status < 300) {
       if (parsed.json) return { ok: true, status, value: parsed.value };
-      const message = `${describe(method, path)} returned HTTP ${status} with a body that is not JSON`;
+      const message = `${describe(target)} returned HTTP ${status} with a body that is not JSON`;
       return {
         ok: false,
         status,
@@ -231,15 +290,21 @@ export class LcTransport {
       body: parsed.value,
       retryable: isRetryableStatus(status),
     };
+    if (target.exchange && (status === 401 || status === 403)) {
+      const message =
+        `${describe(target)} was refused (HTTP ${status}): check the apiKey, oid and uid ` +
+        `options of the client${detail ? ` (${detail})` : ''}`;
+      return { ok: false, status, error: new LcAuthError(message, details, undefined) };
+    }
     if (status === 401) {
       const permission = findPermission(detail);
       const reason = permission
         ? `the JWT lacks the permission ${permission}`
         : 'the JWT has expired or lacks a permission for this call';
-      const message = `${describe(method, path)} was refused (HTTP 401): ${reason}${detail ? ` (${detail})` : ''}`;
+      const message = `${describe(target)} was refused (HTTP 401): ${reason}${detail ? ` (${detail})` : ''}`;
       return { ok: false, status, error: new LcAuthError(message, details, permission) };
     }
-    const message = `${describe(method, path)} failed with HTTP ${status}${detail ? `: ${detail}` : ''}`;
+    const message = `${describe(target)} failed with HTTP ${status}${detail ? `: ${detail}` : ''}`;
     return {
       ok: false,
       status,
@@ -248,20 +313,15 @@ export class LcTransport {
     };
   }
 
-  private deadlineError(method: HttpMethod, path: string, cause?: unknown): LcApiError {
-    return new LcApiError(`${describe(method, path)} aborted: the request deadline passed`, {
+  private deadlineError(target: Target, cause?: unknown): LcApiError {
+    return new LcApiError(`${describe(target)} aborted: the request deadline passed`, {
       kind: 'deadline',
       status: 0,
-      method,
-      path,
+      method: target.method,
+      path: target.path,
       retryable: true,
       cause,
     });
-  }
-
-  /** The API has no reason to echo the token, but an error body must never carry it onward. */
-  private redact(text: string): string {
-    return text.includes(this.config.jwt) ? text.split(this.config.jwt).join('[redacted]') : text;
   }
 
   private report(event: ApiCallEvent): void {
@@ -274,8 +334,9 @@ export class LcTransport {
   }
 }
 
-function describe(method: HttpMethod, path: string): string {
-  return `LimaCharlie API ${method} ${path.split('?')[0]}`;
+function describe(target: Target): string {
+  if (target.exchange) return 'LimaCharlie JWT exchange';
+  return `LimaCharlie API ${target.method} ${target.path.split('?')[0]}`;
 }
 
 /**

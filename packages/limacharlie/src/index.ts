@@ -1,5 +1,6 @@
 export {
   DEFAULT_API_URL,
+  DEFAULT_JWT_URL,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TIMEOUT_MS,
@@ -15,6 +16,15 @@ export { RulesApi } from './rules.js';
 export { parseRuleSet, type RuleSetInput } from './rules-sync.js';
 export { Sensor, SensorTags, SensorsApi } from './sensors.js';
 export { SensorPlatform } from './types.js';
+export {
+  HiveApi,
+  type HiveRecord,
+  type HiveSetOptions,
+  type HiveUpdateFn,
+  type HiveUpdateOptions,
+  type HiveWriteResult,
+} from './hive.js';
+export { SecretsApi } from './secrets.js';
 export type {
   ApiCallEvent,
   DrNamespace,
@@ -31,7 +41,10 @@ export type {
   HttpMethod,
   JsonObject,
   JsonValue,
+  OrgErrors,
   OrgInfo,
+  OrgSchemas,
+  OrgUrls,
   OutputConfig,
   RuleSyncOptions,
   RuleSyncResult,

@@ -210,3 +210,26 @@ export interface DrRuleRecord {
 export interface DrRuleHiveOptions {
   namespace?: DrNamespace;
 }
+
+/** `GET orgs/{oid}/url`: service hosts, usually without a scheme (callers prepend `https://`). */
+export interface OrgUrls {
+  lc?: string;
+  lc_wss?: string;
+  edr?: string;
+  logs?: string;
+  artifacts?: string;
+  replay?: string;
+  live?: string;
+  hooks?: string;
+  search?: string;
+  [key: string]: unknown;
+}
+
+/** `GET errors/{oid}`: the current error of each component that has one. */
+export type OrgErrors = Record<string, unknown>;
+
+/** `GET orgs/{oid}/schema`: the event types (`evt:NEW_PROCESS`, ...) seen in the org. */
+export interface OrgSchemas {
+  event_types?: string[];
+  [key: string]: unknown;
+}

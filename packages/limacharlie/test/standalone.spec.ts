@@ -27,7 +27,12 @@ try {
   const hostnames = [];
   for await (const sensor of lc.sensors.list()) hostnames.push(sensor.hostname);
   const userAgent = fake.calls.at(-1).headers['user-agent'];
-  console.log(JSON.stringify({ nest, hostnames: hostnames.sort(), userAgent }));
+  const apiKey = fake.addApiKey(oid);
+  const keyed = new LimaCharlieClient({ oid, apiKey, jwtUrl: fake.jwtUrl, apiUrl: fake.url });
+  await keyed.lookups.set('seen', { data: { hosts: hostnames.length } });
+  const seen = (await keyed.lookups.get('seen')).data;
+  const exchanges = fake.calls.filter((c) => c.path === '/jwt').length;
+  console.log(JSON.stringify({ nest, hostnames: hostnames.sort(), userAgent, seen, exchanges }));
 } finally {
   await fake.stop();
 }
@@ -47,7 +52,7 @@ describe('@nestjs-lc-service/limacharlie in a plain Node program', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('lists sensors against the fake API without Nest installed', async () => {
+  it('lists sensors and, with an API key, writes a hive record against the fake API without Nest installed', async () => {
     const packageDir = resolve(ROOT, 'packages/limacharlie');
     const installed = join(dir, 'node_modules/@nestjs-lc-service/limacharlie');
     await mkdir(installed, { recursive: true });
@@ -72,6 +77,8 @@ describe('@nestjs-lc-service/limacharlie in a plain Node program', () => {
       nest: 'absent',
       hostnames: ['plain-node-1', 'plain-node-2'],
       userAgent: `nestjs-lc-service/${version}`,
+      seen: { hosts: 2 },
+      exchanges: 1,
     });
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -13,7 +14,9 @@ import {
   send,
 } from './http-io.js';
 import type { FakeRoute, RouteContext } from './route.js';
+import { hiveOf, hiveRoutes, writeHiveRecord } from './routes-hive.js';
 import { orgRoutes } from './routes-org.js';
+import { orgSettingRoutes } from './routes-org-settings.js';
 import { outputRoutes } from './routes-outputs.js';
 import { ruleRoutes } from './routes-rules.js';
 import { drHiveRoutes } from './routes-dr-hive.js';
@@ -31,17 +34,19 @@ import type {
   FakeDetection,
   FakeEvent,
 } from './insight-state.js';
-import { FakeStore, type FakeToken } from './state.js';
+import { FAKE_ALL_PERMISSIONS, FakeStore, type FakeToken } from './state.js';
 
 export { FAKE_SEARCH_PREFIX };
 import type {
   AddExtensionOptions,
+  AddApiKeyOptions,
   AddOrgOptions,
   AddSensorOptions,
   FakeCall,
   FakeExtensionRequest,
   FakeFault,
   FakeInsightObject,
+  FakeHiveRecord,
   FakeLastPageToken,
   FakeMatch,
   FakeOrgCredentials,
@@ -50,6 +55,7 @@ import type {
   FakeSearchEvent,
   FakeSensor,
   FakeTask,
+  PutHiveRecordOptions,
   PutRuleOptions,
 } from './types.js';
 
@@ -74,10 +80,14 @@ const ROUTES: readonly FakeRoute[] = [
   ...extensionRoutes,
   ...drHiveRoutes,
   ...insightObjectRoutes,
+  ...hiveRoutes,
+  ...orgSettingRoutes,
   ...sensorRoutes,
   ...tagRoutes,
   ...sensorLifecycleRoutes,
 ];
+
+const DEFAULT_JWT_TTL_SECONDS = 3600;
 
 /**
  * An in-memory LimaCharlie REST API on a real loopback HTTP server, for tests of the client and
@@ -137,6 +147,73 @@ export class FakeLimaCharlie {
       server.close((err) => (err ? reject(err) : resolve()));
       server.closeAllConnections();
     });
+  }
+
+  /** The `jwtUrl` to give a client built with an `apiKey`: `POST` here mints JWTs. */
+  get jwtUrl(): string {
+    return `${this.url}/jwt`;
+  }
+
+  /**
+   * An API key of the org: the JWT exchange at `jwtUrl` trades it (form `secret`, `oid`, and
+   * `uid` for a user key) for a JWT whose `exp` claim is `jwtTtlSeconds` away and which the fake
+   * refuses once expired. Returns the key.
+   */
+  addApiKey(oid: string, options: AddApiKeyOptions = {}): string {
+    this.store.org(oid);
+    const ttl = options.jwtTtlSeconds ?? DEFAULT_JWT_TTL_SECONDS;
+    if (!(Number.isInteger(ttl) && ttl > 0)) {
+      throw new TypeError('fake LimaCharlie: jwtTtlSeconds must be a positive integer');
+    }
+    const key = randomUUID();
+    this.store.apiKeys.set(key, {
+      oid,
+      perms: options.perms ?? FAKE_ALL_PERMISSIONS,
+      jwtTtlSeconds: ttl,
+      ...(options.uid === undefined ? {} : { uid: options.uid }),
+    });
+    return key;
+  }
+
+  /** Further exchanges of this key are refused, as for a deleted key. */
+  revokeApiKey(key: string): void {
+    if (!this.store.apiKeys.delete(key)) throw new Error('fake LimaCharlie: unknown API key');
+  }
+
+  /**
+   * Writes a hive record directly, with a fresh etag like any write (e.g. a concurrent writer in
+   * a test of `update`). Metadata not given keeps its value.
+   */
+  putHiveRecord(
+    oid: string,
+    hive: string,
+    key: string,
+    options: PutHiveRecordOptions,
+  ): FakeHiveRecord {
+    const { data, ...mtd } = options;
+    return writeHiveRecord(hiveOf(this.store, oid, hive), key, data, mtd, 'fake');
+  }
+
+  getHiveRecord(oid: string, hive: string, key: string): FakeHiveRecord | undefined {
+    return hiveOf(this.store, oid, hive).get(key);
+  }
+
+  /** The org's config values (`configs/{oid}/{name}`). */
+  getOrgConfigs(oid: string): Record<string, string> {
+    return Object.fromEntries(this.store.org(oid).configs);
+  }
+
+  setOrgConfig(oid: string, name: string, value: string): void {
+    this.store.org(oid).configs.set(name, value);
+  }
+
+  /** Raises an org error for `component`, as `GET errors/{oid}` then lists it. */
+  addOrgError(oid: string, component: string, error: string): void {
+    this.store.org(oid).errors.set(component, { error, ts: Date.now() });
+  }
+
+  orgErrors(oid: string): string[] {
+    return [...this.store.org(oid).errors.keys()];
   }
 
   /** Creates an org and a token for it; the token holds every permission unless `perms` says. */
@@ -386,6 +463,7 @@ export class FakeLimaCharlie {
     authorization: string | undefined,
     body: string,
   ): unknown {
+    if (pathname === '/jwt' && method === 'POST') return this.exchangeJwt(form);
     const searchRoot = `${FAKE_SEARCH_PREFIX}/v1/`;
     const host = pathname.startsWith(searchRoot) ? 'search' : 'api';
     const root = host === 'search' ? searchRoot : '/v1/';
@@ -407,12 +485,33 @@ export class FakeLimaCharlie {
     return route.handle(this.context(token, match.slice(1), query, form, body));
   }
 
+  /** The JWT service: `secret` must be a known key of `oid` (and carry its `uid`, if any). */
+  private exchangeJwt(form: FakeParams): unknown {
+    const secret = one(form, 'secret');
+    const oid = one(form, 'oid');
+    const key = secret === undefined ? undefined : this.store.apiKeys.get(secret);
+    if (!key || key.oid !== oid || key.uid !== one(form, 'uid')) {
+      throw errorReply(401, 'unknown api key');
+    }
+    const expiry = one(form, 'expiry');
+    const exp =
+      expiry !== undefined && /^\d+$/.test(expiry)
+        ? Number(expiry)
+        : Math.floor(Date.now() / 1000) + key.jwtTtlSeconds;
+    return { jwt: this.store.mintToken(key, exp) };
+  }
+
   private authenticate(authorization: string | undefined): FakeToken {
     const header = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!header) throw errorReply(401, 'unauthorized: missing or malformed Authorization header');
     const token = this.store.tokens.get(header[1]);
     if (!token || token.state === 'revoked') throw errorReply(401, 'unauthorized: invalid token');
-    if (token.state === 'expired') throw errorReply(401, 'unauthorized: token expired');
+    if (
+      token.state === 'expired' ||
+      (token.expiresAt !== undefined && token.expiresAt <= Date.now())
+    ) {
+      throw errorReply(401, 'unauthorized: token expired');
+    }
     return token;
   }
 
@@ -433,6 +532,7 @@ export class FakeLimaCharlie {
       lastPageToken: this.lastPageToken,
       body,
       baseUrl: this.url,
+      host: new URL(this.url).host,
       param: (key) => one(lookup(key), key),
       params: (key) => many(lookup(key), key),
       require: (permission) => {

@@ -3,9 +3,10 @@ export {
   FakeLimaCharlie,
   type FakeLimaCharlieOptions,
 } from './fake-limacharlie.js';
-export { FAKE_ALL_PERMISSIONS, FAKE_NAMESPACES } from './state.js';
+export { FAKE_ALL_PERMISSIONS, FAKE_HIVES, FAKE_NAMESPACES } from './state.js';
 export type {
   AddExtensionOptions,
+  AddApiKeyOptions,
   AddOrgOptions,
   AddSensorOptions,
   FakeCall,
@@ -14,14 +15,17 @@ export type {
   FakeInsightObject,
   FakeSearchEvent,
   FakeFault,
+  FakeHiveRecord,
   FakeLastPageToken,
   FakeMatch,
   FakeOrgCredentials,
+  FakeOrgError,
   FakeParams,
   FakeRule,
   FakeSensor,
   FakeTag,
   FakeTask,
+  PutHiveRecordOptions,
   PutRuleOptions,
 } from './types.js';
 export type {

@@ -8,6 +8,8 @@ export interface RouteContext {
   readonly match: readonly string[];
   readonly token: FakeToken;
   readonly lastPageToken: FakeLastPageToken;
+  /** `127.0.0.1:<port>` of the fake, for answers that name service hosts. */
+  readonly host: string;
   /** The parsed form body (empty when there was none). */
   readonly form: FakeParams;
   /** First value of a form field, else of a query parameter. */

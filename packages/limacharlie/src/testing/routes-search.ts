@@ -24,26 +24,6 @@ interface ParsedQuery {
 
 export const searchRoutes: FakeRoute[] = [
   {
-    method: 'GET',
-    pattern: /^orgs\/([^/]+)\/url$/,
-    public: true,
-    handle: (ctx) => {
-      const oid = ctx.match[0];
-      if (!ctx.store.orgs.has(oid)) throw errorReply(404, `org not found: ${oid}`);
-      const host = new URL(ctx.baseUrl).host;
-      return {
-        url: {
-          lc: host,
-          hooks: host,
-          // With its scheme: the fake speaks plain http, and py only adds https:// when none is given.
-          search: `${ctx.baseUrl}${FAKE_SEARCH_PREFIX}`,
-          region_code: 'fake',
-        },
-        site_name: 'fake',
-      };
-    },
-  },
-  {
     method: 'POST',
     host: 'search',
     pattern: /^search\/validate$/,

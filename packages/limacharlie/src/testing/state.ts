@@ -4,6 +4,8 @@ import { FakeServicesState } from './state-services.js';
 import type {
   AddOrgOptions,
   AddSensorOptions,
+  FakeHiveRecord,
+  FakeOrgError,
   FakeRule,
   FakeSensor,
   PutRuleOptions,
@@ -11,6 +13,26 @@ import type {
 import { FakeInsight } from './insight-state.js';
 
 export const FAKE_NAMESPACES = ['general', 'managed', 'replicant'] as const;
+
+/** Hives the fake serves; another name is an unknown hive (404), as on the real API. */
+export const FAKE_HIVES = [
+  'secret',
+  'lookup',
+  'fp',
+  'yara',
+  'cloud_sensor',
+  'extension_config',
+  'external_adapter',
+  'playbook',
+  'query',
+  'sop',
+  'org_notes',
+  'ai_agent',
+  'ai_skill',
+] as const;
+
+/** A hive's permissions: `<hive>.list|get|set|del` and `<hive>.get.mtd|set.mtd`. */
+export const FAKE_HIVE_OPS = ['list', 'get', 'set', 'del', 'get.mtd', 'set.mtd'] as const;
 
 /** Every permission some fake endpoint checks: the default grant of `addOrg`. */
 export const FAKE_ALL_PERMISSIONS: readonly string[] = [
@@ -33,6 +55,9 @@ export const FAKE_ALL_PERMISSIONS: readonly string[] = [
   'insight.stat',
   'ext.request',
   'billing.ctrl',
+  'org.conf.get',
+  'org.conf.set',
+  ...FAKE_HIVES.flatMap((hive) => FAKE_HIVE_OPS.map((op) => `${hive}.${op}`)),
 ];
 
 export interface FakeToken {
@@ -40,6 +65,17 @@ export interface FakeToken {
   perms: Set<string>;
   ident: string;
   state: 'valid' | 'expired' | 'revoked';
+  /** Epoch ms after which the token is refused as expired (tokens minted from an API key). */
+  expiresAt?: number;
+}
+
+export interface FakeApiKey {
+  oid: string;
+  perms: readonly string[];
+  /** Lifetime of the JWTs it mints, in seconds. */
+  jwtTtlSeconds: number;
+  /** Set for a user API key: the exchange must send it as `uid`. */
+  uid?: string;
 }
 
 export interface FakeOrg {
@@ -47,6 +83,10 @@ export interface FakeOrg {
   name: string;
   rules: Map<string, Map<string, FakeRule>>;
   outputs: Map<string, Record<string, unknown>>;
+  /** Records by hive name, then key (the partition is the oid). */
+  hives: Map<string, Map<string, FakeHiveRecord>>;
+  configs: Map<string, string>;
+  errors: Map<string, FakeOrgError>;
 }
 
 /** All in-memory state of the fake; the HTTP layer and the test-facing API both work on it. */
@@ -56,6 +96,7 @@ export class FakeStore {
   readonly sensors = new Map<string, FakeSensor>();
   readonly insight = new FakeInsight();
   readonly services = new FakeServicesState();
+  readonly apiKeys = new Map<string, FakeApiKey>();
 
   addOrg(options: AddOrgOptions): { oid: string; jwt: string } {
     const oid = options.oid ?? randomUUID();
@@ -65,6 +106,9 @@ export class FakeStore {
       name: options.name ?? `fake-org-${oid.slice(0, 8)}`,
       rules: new Map(FAKE_NAMESPACES.map((ns) => [ns, new Map()])),
       outputs: new Map(),
+      hives: new Map(FAKE_HIVES.map((hive) => [hive, new Map()])),
+      configs: new Map(),
+      errors: new Map(),
     });
     return { oid, jwt: this.issueToken(oid, options.perms) };
   }
@@ -80,6 +124,36 @@ export class FakeStore {
       state: 'valid',
     });
     return jwt;
+  }
+
+  /** A token the JWT exchange minted: a real JWT shape whose payload carries `exp`. */
+  mintToken(key: FakeApiKey, expSeconds: number): string {
+    const now = Math.floor(Date.now() / 1000);
+    const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ oid: key.oid, iat: now, exp: expSeconds, jti: randomUUID() }),
+    ).toString('base64url');
+    const jwt = `${header}.${payload}.${randomBytes(32).toString('base64url')}`;
+    this.tokens.set(jwt, {
+      oid: key.oid,
+      perms: new Set(key.perms),
+      ident: `fake-api-key-${this.tokens.size + 1}`,
+      state: 'valid',
+      expiresAt: expSeconds * 1000,
+    });
+    return jwt;
+  }
+
+  /** The live records of a hive: those whose `usr_mtd.expiry` passed are dropped on read. */
+  hive(oid: string, hive: string): Map<string, FakeHiveRecord> | undefined {
+    const records = this.org(oid).hives.get(hive);
+    if (!records) return undefined;
+    const now = Date.now();
+    for (const [key, record] of records) {
+      const expiry = record.usr_mtd.expiry;
+      if (expiry > 0 && expiry <= now) records.delete(key);
+    }
+    return records;
   }
 
   setTokenState(jwt: string, state: FakeToken['state']): void {
@@ -161,6 +235,7 @@ export class FakeStore {
     this.sensors.clear();
     this.insight.clear();
     this.services.clear();
+    this.apiKeys.clear();
   }
 }
 

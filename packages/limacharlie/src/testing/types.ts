@@ -160,3 +160,50 @@ export interface AddExtensionOptions {
   schema?: Record<string, unknown>;
   handle?: (request: FakeExtensionRequest) => unknown;
 }
+
+/** A Hive record as the API sends it; `expiry` and the times are epoch milliseconds. */
+export interface FakeHiveRecord {
+  data: Record<string, unknown>;
+  usr_mtd: {
+    enabled: boolean;
+    expiry: number;
+    tags: string[];
+    comment: string;
+    ui_actions?: unknown[];
+  };
+  sys_mtd: {
+    etag: string;
+    created_at: number;
+    created_by: string;
+    guid: string;
+    last_author: string;
+    last_mod: number;
+    last_error: string;
+    last_error_ts: number;
+  };
+}
+
+export interface PutHiveRecordOptions {
+  data: Record<string, unknown>;
+  /** Default false, as a record created without metadata. */
+  enabled?: boolean;
+  tags?: string[];
+  /** Epoch ms; 0 (default) never expires. */
+  expiry?: number;
+  comment?: string;
+}
+
+/** One entry of `GET errors/{oid}`. */
+export interface FakeOrgError {
+  error: string;
+  ts: number;
+}
+
+export interface AddApiKeyOptions {
+  /** Permissions of the JWTs it mints (default every permission the fake checks). */
+  perms?: readonly string[];
+  /** Lifetime of the JWTs it mints (default 3600 s); a short one lets tests see renewal. */
+  jwtTtlSeconds?: number;
+  /** Makes it a user API key: the exchange must carry this `uid`. */
+  uid?: string;
+}
