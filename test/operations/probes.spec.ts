@@ -9,10 +9,13 @@ import { isLcContext, LcData, LcHandler } from 'nestjs-lc-service';
 import { ADAPTERS, CapturingLogger, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
 
 const finished: number[] = [];
+/** Handlers that have started, so a test can close the app once one is really in flight. */
+let started: () => void = () => undefined;
 @Injectable()
 class Handlers {
   @LcHandler('request')
   async slow(@LcData('ms') ms: number) {
+    started();
     await new Promise((resolve) => setTimeout(resolve, ms));
     finished.push(Date.now());
     return true;
@@ -92,8 +95,10 @@ describe.each(ADAPTERS)('probes (%s)', (adapter) => {
     destroyed.length = 0;
     finished.length = 0;
     const t = await startLcApp({ adapter, providers: [Handlers, Pool] });
-    const inFlight = t.client.send('request', { data: { ms: 400 } });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Closed once the handler runs, not after a fixed time: a busy machine may deliver it late.
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const inFlight = t.client.send('request', { data: { ms: 1000 } });
+    await running;
     const closing = t.close();
     await new Promise((resolve) => setTimeout(resolve, 20));
 
