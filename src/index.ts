@@ -34,6 +34,16 @@ export {
 } from './decorators/lc-params.decorator.js';
 export { LcParam, type LcParamOptions } from './params/lc-param.decorator.js';
 export { IsSid, isSid } from './params/is-sid.decorator.js';
+export {
+  LcField,
+  LcSchema,
+  type LcComplexEnumValue,
+  type LcExtDataType,
+  type LcFieldFilter,
+  type LcFieldOptions,
+  type LcRecordKey,
+  type LcSchemaOptions,
+} from './decorators/lc-field.decorator.js';
 export { LcTaskCallback } from './interactive/lc-task-callback.decorator.js';
 export { LcIdempotent } from './idempotency/lc-idempotent.decorator.js';
 
