@@ -463,8 +463,9 @@ function goRegexp(pattern: unknown, modifiers: unknown): string | undefined {
 }
 
 /**
- * The class of an `object` field's value: `@LcField({ object })`, or whatever class-transformer
- * builds for it (@Type, or the emitted design type), found by letting it build one.
+ * The class of an `object` field's value: `@LcField({ object })`, or the class class-transformer
+ * builds for it (@Type), found by letting it build one: the schema then describes exactly what
+ * validation will check.
  */
 function nestedClassOf(
   dto: Type<object>,
