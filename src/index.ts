@@ -1,6 +1,8 @@
 // The package's public surface: every name here is documented in docs/reference/. Internals
 // (the dispatcher, tokens, resolved options) stay unexported; tests reach them by path.
 export { LcServiceModule } from './lc-service.module.js';
+export { LcExtensionModule } from './lc-extension.module.js';
+export type { LcExtensionModuleOptions, LcExtViewOptions } from './options/extension-options.js';
 export { LcConfigError } from './options/lc-config-error.js';
 export type {
   LcClientFactory,
@@ -33,12 +35,32 @@ export {
   LcTaskCtx,
 } from './decorators/lc-params.decorator.js';
 export { LcParam, type LcParamOptions } from './params/lc-param.decorator.js';
+export {
+  LcAction,
+  LcExtensionEvent,
+  LcConfigValidator,
+  LcErrorReport,
+  LcConfig,
+  type LcActionOptions,
+} from './decorators/lc-extension.decorators.js';
 export { IsSid, isSid } from './params/is-sid.decorator.js';
+export {
+  LcField,
+  LcSchema,
+  type LcComplexEnumValue,
+  type LcExtDataType,
+  type LcFieldFilter,
+  type LcFieldOptions,
+  type LcRecordKey,
+  type LcSchemaOptions,
+} from './decorators/lc-field.decorator.js';
 export { LcTaskCallback } from './interactive/lc-task-callback.decorator.js';
 export { LcIdempotent } from './idempotency/lc-idempotent.decorator.js';
 
 // The call: `@LcReq()` in handlers; `getLcRequest(ctx)` in guards, pipes and interceptors.
 export type { LcRequest } from './call/lc-request.js';
+export type { LcExtRequest } from './call/lc-ext-call.js';
+export type { LcExtEventName } from './protocol/extension/messages.js';
 export { isLcContext, getLcRequest } from './call/lc-execution-context.js';
 export { LcContext } from './call/lc-context.js';
 export { LC_CONTEXT_TYPE } from './lc-service.constants.js';
@@ -47,6 +69,11 @@ export type { LcCronEtype, LcEtype, LcHandlerEtype } from './protocol/service/et
 // What handlers return and throw.
 export { lcResponse, type LcResponseInit } from './protocol/service/response.js';
 export { LcError } from './protocol/lc-error.js';
+export {
+  lcExtResponse,
+  type LcExtContinuation,
+  type LcExtResponseInit,
+} from './protocol/extension/response.js';
 export { LcTaskError } from './interactive/investigation-id.js';
 export { interactiveRule } from './interactive/interactive-rule.js';
 export * from './jobs/index.js';

@@ -11,6 +11,8 @@ export enum LcParamtype {
   EVENT = 5,
   JOB = 6,
   TASK_CTX = 7,
+  /** An Extension call's validated config DTO. */
+  CONFIG = 8,
 }
 
 type ParamPipe = PipeTransform | Type<PipeTransform>;
@@ -21,7 +23,7 @@ interface ParamOptions {
   validated: boolean;
 }
 
-function lcParam({ type, validated }: ParamOptions) {
+export function lcParam({ type, validated }: ParamOptions) {
   return (data?: string, pipes: ParamPipe[] = []): ParameterDecorator =>
     (target, key, index) => {
       if (key === undefined) return;
@@ -38,7 +40,10 @@ const sid = lcParam({ type: LcParamtype.SID, validated: false });
 const data = lcParam({ type: LcParamtype.DATA, validated: true });
 const request = lcParam({ type: LcParamtype.REQUEST, validated: false });
 
-/** The per-org `LimaCharlieClient`; `null` for etypes without an org (`health`, `once_per_*`). */
+/**
+ * The per-org `LimaCharlieClient`; `null` for etypes without an org (`health`, `once_per_*`) and
+ * for Extension messages without one (`heartbeat`, `error_report`).
+ */
 export const LcClient = (): ParameterDecorator => client();
 /** The org id of the call. */
 export const LcOid = (): ParameterDecorator => oid();
@@ -46,11 +51,12 @@ export const LcOid = (): ParameterDecorator => oid();
 export const LcSid = (): ParameterDecorator => sid();
 /**
  * The call's `data`, or one property of it. Pipes run on it, so a DTO type is validated by a
- * `ValidationPipe` the app or the parameter has.
+ * `ValidationPipe` the app or the parameter has. In an `@LcAction`, the validated params DTO; in
+ * an `@LcErrorReport`, `{ error, oid? }`.
  */
 export const LcData = (property?: string, ...pipes: ParamPipe[]): ParameterDecorator =>
   data(property, pipes);
-/** The whole `LcRequest`. */
+/** The whole `LcRequest` (`LcExtRequest` in Extension handlers). */
 export const LcReq = (): ParameterDecorator => request();
 
 const event = lcParam({ type: LcParamtype.EVENT, validated: false });

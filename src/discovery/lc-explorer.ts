@@ -82,7 +82,7 @@ export class LcExplorer {
   }
 }
 
-function prototypeOf(wrapper: Wrapper): object | undefined {
+export function prototypeOf(wrapper: Wrapper): object | undefined {
   const { instance, metatype } = wrapper;
   if (instance !== undefined && instance !== null && typeof instance === 'object') {
     return Object.getPrototypeOf(instance) as object;
@@ -94,6 +94,6 @@ function prototypeOf(wrapper: Wrapper): object | undefined {
   return undefined;
 }
 
-function classNameOf(wrapper: Wrapper, proto: object): string {
+export function classNameOf(wrapper: Wrapper, proto: object): string {
   return (proto.constructor as { name?: string }).name || String(wrapper.name);
 }

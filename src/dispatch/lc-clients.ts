@@ -16,7 +16,7 @@ export class LcClients {
     @Inject(LC_METRICS) metrics: LcMetrics | null,
     interactive: LcInteractive,
   ) {
-    const factory = options.limaCharlie.clientFactory ?? builtIn(options, metrics);
+    const factory = clientFactoryOf(options, metrics);
     // Clients of an interactive service, the user's own factory's included, can track tasks.
     this.create = interactive.enabled
       ? (oid, jwt, signal) => {
@@ -28,7 +28,12 @@ export class LcClients {
   }
 }
 
-function builtIn(options: ResolvedLcOptions, metrics: LcMetrics | null): LcClientFactory {
+/** The client of `limaCharlie.clientFactory`, or the built-in one with the module's API options. */
+export function clientFactoryOf(
+  options: ResolvedLcOptions,
+  metrics: LcMetrics | null,
+): LcClientFactory {
+  if (options.limaCharlie.clientFactory !== undefined) return options.limaCharlie.clientFactory;
   const { apiUrl, timeoutMs, maxAttempts, maxResponseBytes } = options.limaCharlie;
   const onApiCall = metrics?.apiCall;
   return (oid, jwt, signal) =>

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SHUTTING_DOWN, UNAUTHORIZED, type LcHttpReply } from '../call/lc-http-reply.js';
+import type { LcHttpReply } from '../call/lc-http-reply.js';
 import { LcRunState } from '../call/lc-run-state.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
 import type { LcMetrics } from '../metrics/lc-metrics.js';
@@ -39,18 +39,30 @@ export class LcDispatcher {
     return this.protocol.signatureHeader;
   }
 
-  async dispatch(raw: Buffer | undefined, signature: unknown): Promise<LcHttpReply> {
+  async dispatch(
+    raw: Buffer | undefined,
+    signature: unknown,
+    contentEncoding?: unknown,
+  ): Promise<LcHttpReply> {
     const { metrics, protocol, runState } = this;
     if (runState.draining) {
-      metrics?.record(undefined, SHUTTING_DOWN, 0);
-      return SHUTTING_DOWN;
+      metrics?.record(undefined, protocol.shuttingDown, 0);
+      return protocol.shuttingDown;
     }
     const started = metrics === null ? 0 : performance.now();
-    const body = raw ?? EMPTY;
+    let body = raw ?? EMPTY;
+    if (protocol.decode !== undefined) {
+      const decoded = await protocol.decode(body, signature, contentEncoding);
+      if (!Buffer.isBuffer(decoded)) {
+        metrics?.record(undefined, decoded, started);
+        return decoded;
+      }
+      body = decoded;
+    }
     // Nothing unauthenticated reaches the JSON parser.
     if (!protocol.verify(body, signature)) {
-      metrics?.record(undefined, UNAUTHORIZED, started);
-      return UNAUTHORIZED;
+      metrics?.record(undefined, protocol.unauthorized, started);
+      return protocol.unauthorized;
     }
     const parsed = protocol.parse(body);
     if ('rejected' in parsed) {

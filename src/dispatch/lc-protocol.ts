@@ -17,6 +17,20 @@ export interface LcTracedCall {
 export interface LcWebhookProtocol<M = unknown, C extends LcTracedCall = LcTracedCall> {
   /** The header that carries the signature of the raw body. */
   readonly signatureHeader: string;
+  /** The answer to a bad signature (401), in the protocol's shape. */
+  readonly unauthorized: LcHttpReply;
+  /** The answer to a call while the replica drains (503, retry), in the protocol's shape. */
+  readonly shuttingDown: LcHttpReply;
+  /**
+   * Before verification: the bytes the signature covers (a `Content-Encoding` undone), or the
+   * answer when there is nothing to verify (a reachability probe, an unreadable encoding).
+   * Absent: the raw bytes are verified as they arrived.
+   */
+  decode?(
+    body: Buffer,
+    signature: unknown,
+    contentEncoding: unknown,
+  ): Promise<Buffer | LcHttpReply>;
   /** Whether `signature` signs exactly `body`. Runs before anything reads the body. */
   verify(body: Buffer, signature: unknown): boolean;
   /** The message, or the answer refusing it (HTTP 400 naming the field). */

@@ -74,12 +74,12 @@ export function resultToWire(result: unknown): LcWireResponse {
   );
 }
 
-interface HttpExceptionLike {
+export interface HttpExceptionLike {
   getStatus(): number;
   getResponse(): unknown;
 }
 
-function isHttpException(err: unknown): err is HttpExceptionLike {
+export function isHttpException(err: unknown): err is HttpExceptionLike {
   return (
     typeof err === 'object' &&
     err !== null &&
@@ -88,7 +88,7 @@ function isHttpException(err: unknown): err is HttpExceptionLike {
   );
 }
 
-function httpExceptionMessage(err: HttpExceptionLike & Error): string {
+export function httpExceptionMessage(err: HttpExceptionLike & Error): string {
   const body = err.getResponse();
   if (typeof body === 'object' && body !== null) {
     const message = (body as { message?: unknown }).message;

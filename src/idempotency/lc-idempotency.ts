@@ -19,6 +19,26 @@ const POLL_MAX_MS = 500;
 
 export const STORE_UNAVAILABLE = 'idempotency store unavailable';
 
+/** What idempotency reads of a call: its org, its redelivery key and when it is due. */
+export interface LcIdempotentCall {
+  readonly eventType: string;
+  readonly oid: string | undefined;
+  readonly messageId: string | undefined;
+  readonly deadlineMs: number | undefined;
+}
+
+/** How a protocol's answers look to idempotency: which are final, and a retriable failure. */
+export interface LcAnswerShape<W> {
+  /** A success, or a failure that will not be retried: the answer redeliveries get. */
+  isFinal(answer: W): boolean;
+  retryLater(error: string): W;
+}
+
+const SERVICE_ANSWERS: LcAnswerShape<LcWireResponse> = {
+  isFinal: (wire) => wire.success || wire.retry !== true,
+  retryLater: (error) => failure(error, true),
+};
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -62,7 +82,16 @@ export class LcIdempotency {
     this.bounded = !(store instanceof LcMemoryIdempotencyStore);
   }
 
-  async run(call: LcCall, handle: () => Promise<LcWireResponse>): Promise<LcWireResponse> {
+  run(call: LcCall, handle: () => Promise<LcWireResponse>): Promise<LcWireResponse> {
+    return this.runAs(call, handle, SERVICE_ANSWERS);
+  }
+
+  /** `run` for a protocol whose answers have another shape (the Extension protocol's). */
+  async runAs<W>(
+    call: LcIdempotentCall,
+    handle: () => Promise<W>,
+    shape: LcAnswerShape<W>,
+  ): Promise<W> {
     const mid = call.messageId;
     if (mid === undefined || mid === '') return handle();
     const key = `${this.servicePart}${keyPart(call.oid ?? '')}:${mid}`;
@@ -75,12 +104,12 @@ export class LcIdempotency {
       try {
         record = await this.claim(key, this.claimTtl(deadline), answerBy);
       } catch (err) {
-        return this.storeFailed(mid, err);
+        return this.storeFailed(mid, err, shape);
       }
-      if (record === undefined) return this.first(key, mid, handle);
-      if (record.state === 'done') return this.replay(call, mid, record.reply);
+      if (record === undefined) return this.first(key, mid, handle, shape);
+      if (record.state === 'done') return this.replay(call, mid, record.reply, shape);
       const remaining = answerBy - Date.now();
-      if (remaining <= 0) return failure(DEADLINE_EXCEEDED, true);
+      if (remaining <= 0) return shape.retryLater(DEADLINE_EXCEEDED);
       await sleep(Math.min(pause, remaining));
       pause = Math.min(pause * 2, POLL_MAX_MS);
     }
@@ -111,14 +140,15 @@ export class LcIdempotency {
     });
   }
 
-  private async first(
+  private async first<W>(
     key: string,
     mid: string,
-    handle: () => Promise<LcWireResponse>,
-  ): Promise<LcWireResponse> {
+    handle: () => Promise<W>,
+    shape: LcAnswerShape<W>,
+  ): Promise<W> {
     const wire = await handle();
     let reply: string | undefined;
-    if (wire.success || wire.retry !== true) {
+    if (shape.isFinal(wire)) {
       try {
         reply = JSON.stringify(wire);
       } catch {
@@ -175,12 +205,17 @@ export class LcIdempotency {
     });
   }
 
-  private replay(call: LcCall, mid: string, reply: string): LcWireResponse {
-    let wire: LcWireResponse;
+  private replay<W>(
+    call: LcIdempotentCall,
+    mid: string,
+    reply: string,
+    shape: LcAnswerShape<W>,
+  ): W {
+    let wire: W;
     try {
-      wire = JSON.parse(reply) as LcWireResponse;
+      wire = JSON.parse(reply) as W;
     } catch (err) {
-      return this.storeFailed(mid, err);
+      return this.storeFailed(mid, err, shape);
     }
     this.logger.debug(`${call.eventType} mid=${mid}: answered from the first delivery`);
     this.onReplay?.(call.eventType);
@@ -188,9 +223,9 @@ export class LcIdempotency {
   }
 
   /** No store, no guarantee: answer with retry rather than risk running the work twice. */
-  private storeFailed(mid: string, err: unknown): LcWireResponse {
+  private storeFailed<W>(mid: string, err: unknown, shape: LcAnswerShape<W>): W {
     this.logger.error(`idempotency store failed for mid=${mid}: ${describe(err)}`);
-    return failure(STORE_UNAVAILABLE, true);
+    return shape.retryLater(STORE_UNAVAILABLE);
   }
 }
 

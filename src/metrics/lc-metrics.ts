@@ -35,9 +35,11 @@ interface EtypeSeries {
 }
 
 function outcomeOf(reply: LcHttpReply): LcCallOutcome {
+  // Protocol answers say how they ended (an Extension failure is an HTTP 400 or 500).
+  if (reply.outcome !== undefined) return reply.outcome;
   switch (reply.status) {
     case 200:
-      return reply.outcome ?? 'success';
+      return 'success';
     case 401:
       return 'rejected-signature';
     case 503:
@@ -63,6 +65,7 @@ async function loadPromClient(): Promise<PromClient> {
  */
 export class LcMetrics {
   private readonly byEtype = new Map<string, EtypeSeries>();
+  private readonly labels = new Set(KNOWN_ETYPES);
   private inFlightSource: () => number = () => 0;
 
   private constructor(
@@ -157,7 +160,7 @@ export class LcMetrics {
 
   /** One call answered. `etype` is undefined when the call was refused before it was parsed. */
   record(etype: string | undefined, reply: LcHttpReply, startedMs: number): void {
-    const series = this.series(etype === undefined ? UNKNOWN_ETYPE : boundedEtype(etype));
+    const series = this.series(etype === undefined ? UNKNOWN_ETYPE : this.bounded(etype));
     const outcome = outcomeOf(reply);
     let counter = series.outcomes.get(outcome);
     if (counter === undefined) {
@@ -174,8 +177,20 @@ export class LcMetrics {
   };
 
   readonly replayed = (etype: string): void => {
-    this.replays.labels(boundedEtype(etype)).inc();
+    this.replays.labels(this.bounded(etype)).inc();
   };
+
+  /**
+   * Labels a protocol declares at boot beyond the Service etypes (an extension's actions and
+   * events): bounded by the code, never by what callers send.
+   */
+  allowLabels(labels: Iterable<string>): void {
+    for (const label of labels) this.labels.add(label);
+  }
+
+  private bounded(etype: string): string {
+    return this.labels.has(etype) ? etype : UNKNOWN_ETYPE;
+  }
 
   private series(label: string): EtypeSeries {
     let series = this.byEtype.get(label);
@@ -185,8 +200,4 @@ export class LcMetrics {
     }
     return series;
   }
-}
-
-export function boundedEtype(etype: string): string {
-  return KNOWN_ETYPES.has(etype) ? etype : UNKNOWN_ETYPE;
 }

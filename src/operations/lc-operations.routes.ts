@@ -29,8 +29,12 @@ export class LcOperationsRoutes {
     const routes: LcGetRoute[] = [];
     const { probes } = this.options;
     if (probes !== undefined) {
-      routes.push({ path: probes.liveness, reply: livenessReply });
-      routes.push({ path: probes.readiness, reply: () => readinessReply(this.state) });
+      routes.push({ path: probes.liveness, reply: livenessReply, joinable: true });
+      routes.push({
+        path: probes.readiness,
+        reply: () => readinessReply(this.state),
+        joinable: true,
+      });
     }
     const metrics = this.metrics;
     const path = this.options.metrics?.path;

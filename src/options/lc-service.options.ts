@@ -40,20 +40,24 @@ export interface LcLimaCharlieOptions {
   clientFactory?: LcClientFactory;
 }
 
-export interface LcServiceModuleOptions {
+export interface LcServiceModuleOptions extends LcOperationalOptions {
   /** The service's name as registered in LimaCharlie. */
   serviceName: string;
   /** Shared secret(s) for `lc-svc-sig`; several during a rotation. */
   secret?: string | string[];
   /** Accept unsigned calls. Local development only: anyone can then call the service. */
   allowUnsigned?: boolean;
-  /** The webhook route. Default `/`. */
-  path?: string;
   /**
    * Interactive services (tracked sensor tasking with callbacks). `true` for the defaults, or
    * `{ ttlSeconds }`: how long a task's id is accepted (default 3 days). Off by default.
    */
   interactive?: LcInteractiveOptions | boolean;
+}
+
+/** The options both protocol modules take: the route, its bounds, operations, the client. */
+export interface LcOperationalOptions {
+  /** The webhook route. Default `/`. */
+  path?: string;
   /** Log every request and reply (the JWT is redacted). */
   traceComms?: boolean;
   /** Largest accepted body in bytes. Default 50 MiB, like the RI. */
@@ -127,11 +131,23 @@ export const DEFAULT_BODY_LIMIT = 50 * 1024 * 1024;
 /** A quarter of the 512 MiB the shipped Kubernetes manifest gives a replica. */
 export const DEFAULT_MAX_PENDING_BODY_BYTES = 128 * 1024 * 1024;
 
-function fail(option: string, fix: string): never {
-  throw new LcConfigError(`LcServiceModule: option '${option}' ${fix}`);
+/** Throws the boot error of an option; every check of a module's options goes through one. */
+export type LcOptionFail = (option: string, fix: string) => never;
+
+/** The `fail` of a module's option checks: errors start with the module's name. */
+export function optionFail(moduleName: string): LcOptionFail {
+  return (option, fix) => {
+    throw new LcConfigError(`${moduleName}: option '${option}' ${fix}`);
+  };
 }
 
-function positiveInt(value: unknown, option: string, fallback: number, allowZero = false): number {
+function positiveInt(
+  fail: LcOptionFail,
+  value: unknown,
+  option: string,
+  fallback: number,
+  allowZero = false,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
     fail(
@@ -142,15 +158,19 @@ function positiveInt(value: unknown, option: string, fallback: number, allowZero
   return value;
 }
 
-function flag(value: unknown, option: string, fallback = false): boolean {
+function flag(fail: LcOptionFail, value: unknown, option: string, fallback = false): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') fail(option, `must be true or false, got ${String(value)}`);
   return value;
 }
 
-function resolveSecrets(opts: LcServiceModuleOptions): string[] {
-  const { secret } = opts;
-  const secrets = secret === undefined ? [] : Array.isArray(secret) ? secret : [secret];
+/** The shared secret(s); `fix` says how to get one when none is given. */
+export function resolveSecrets(
+  fail: LcOptionFail,
+  secret: unknown,
+  required: string | undefined,
+): string[] {
+  const secrets: unknown[] = secret === undefined ? [] : Array.isArray(secret) ? secret : [secret];
   for (const s of secrets) {
     if (typeof s !== 'string' || s === '') {
       fail(
@@ -159,17 +179,11 @@ function resolveSecrets(opts: LcServiceModuleOptions): string[] {
       );
     }
   }
-  if (secrets.length === 0 && opts.allowUnsigned !== true) {
-    fail(
-      'secret',
-      'is required: pass the shared secret LimaCharlie signs calls with, e.g. ' +
-        "secret: process.env.LC_SHARED_SECRET. For local development only, set 'allowUnsigned: true'.",
-    );
-  }
-  return secrets;
+  if (secrets.length === 0 && required !== undefined) fail('secret', required);
+  return secrets as string[];
 }
 
-function resolveApiUrl(value: unknown): string {
+function resolveApiUrl(fail: LcOptionFail, value: unknown): string {
   if (value === undefined) return DEFAULT_API_URL;
   let url: URL | undefined;
   try {
@@ -193,7 +207,8 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
       "LcServiceModule: forRoot() needs an options object, e.g. forRoot({ serviceName: 'my-service', secret: process.env.LC_SHARED_SECRET })",
     );
   }
-  const { serviceName, path = '/' } = opts;
+  const fail = optionFail('LcServiceModule');
+  const { serviceName } = opts;
   if (typeof serviceName !== 'string' || serviceName.trim() === '') {
     fail(
       'serviceName',
@@ -203,6 +218,28 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
   if (/[\s/]/.test(serviceName)) {
     fail('serviceName', `must not contain whitespace or '/', got ${JSON.stringify(serviceName)}`);
   }
+  return {
+    serviceName,
+    secrets: resolveSecrets(
+      fail,
+      opts.secret,
+      opts.allowUnsigned === true
+        ? undefined
+        : 'is required: pass the shared secret LimaCharlie signs calls with, e.g. ' +
+            "secret: process.env.LC_SHARED_SECRET. For local development only, set 'allowUnsigned: true'.",
+    ),
+    allowUnsigned: flag(fail, opts.allowUnsigned, 'allowUnsigned'),
+    interactive: resolveInteractive(opts.interactive, fail),
+    ...resolveOperationalOptions(opts, fail),
+  };
+}
+
+/** The options every protocol module shares, checked with the module's `fail`. */
+export function resolveOperationalOptions(
+  opts: LcOperationalOptions,
+  fail: LcOptionFail,
+): Omit<ResolvedLcOptions, 'serviceName' | 'secrets' | 'allowUnsigned' | 'interactive'> {
+  const { path = '/' } = opts;
   if (typeof path !== 'string' || !path.startsWith('/')) {
     fail('path', `must be an absolute route path starting with '/', got ${String(path)}`);
   }
@@ -218,41 +255,40 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
     fail('limaCharlie.clientFactory', 'must be a function (oid, jwt, signal) => LimaCharlieClient');
   }
   return {
-    serviceName,
-    secrets: resolveSecrets(opts),
-    allowUnsigned: flag(opts.allowUnsigned, 'allowUnsigned'),
     path,
-    interactive: resolveInteractive(opts.interactive, fail),
-    traceComms: flag(opts.traceComms, 'traceComms'),
-    ...resolveBodyLimits(opts),
-    exposeErrors: flag(opts.exposeErrors, 'exposeErrors'),
+    traceComms: flag(fail, opts.traceComms, 'traceComms'),
+    ...resolveBodyLimits(opts, fail),
+    exposeErrors: flag(fail, opts.exposeErrors, 'exposeErrors'),
     limaCharlie: {
-      apiUrl: resolveApiUrl(lc.apiUrl),
-      timeoutMs: positiveInt(lc.timeoutMs, 'limaCharlie.timeoutMs', 30_000),
-      maxAttempts: positiveInt(lc.maxAttempts, 'limaCharlie.maxAttempts', 3),
+      apiUrl: resolveApiUrl(fail, lc.apiUrl),
+      timeoutMs: positiveInt(fail, lc.timeoutMs, 'limaCharlie.timeoutMs', 30_000),
+      maxAttempts: positiveInt(fail, lc.maxAttempts, 'limaCharlie.maxAttempts', 3),
       maxResponseBytes: positiveInt(
+        fail,
         lc.maxResponseBytes,
         'limaCharlie.maxResponseBytes',
         DEFAULT_MAX_RESPONSE_BYTES,
       ),
       clientFactory: lc.clientFactory,
     },
-    shutdownGraceMs: positiveInt(opts.shutdownGraceMs, 'shutdownGraceMs', 10_000, true),
-    fastPath: flag(opts.fastPath, 'fastPath', true),
+    shutdownGraceMs: positiveInt(fail, opts.shutdownGraceMs, 'shutdownGraceMs', 10_000, true),
+    fastPath: flag(fail, opts.fastPath, 'fastPath', true),
     asyncContext:
-      opts.asyncContext === undefined ? undefined : flag(opts.asyncContext, 'asyncContext'),
-    ...resolveOperations(opts),
+      opts.asyncContext === undefined ? undefined : flag(fail, opts.asyncContext, 'asyncContext'),
+    ...resolveOperations(opts, fail),
   };
 }
 
 function resolveBodyLimits(
-  opts: LcServiceModuleOptions,
+  opts: LcOperationalOptions,
+  fail: LcOptionFail,
 ): Pick<
   ResolvedLcOptions,
   'bodyLimit' | 'bodyTimeoutMs' | 'headersTimeoutMs' | 'maxPendingBodyBytes'
 > {
-  const bodyLimit = positiveInt(opts.bodyLimit, 'bodyLimit', DEFAULT_BODY_LIMIT);
+  const bodyLimit = positiveInt(fail, opts.bodyLimit, 'bodyLimit', DEFAULT_BODY_LIMIT);
   const maxPendingBodyBytes = positiveInt(
+    fail,
     opts.maxPendingBodyBytes,
     'maxPendingBodyBytes',
     Math.max(DEFAULT_MAX_PENDING_BODY_BYTES, bodyLimit),
@@ -266,14 +302,15 @@ function resolveBodyLimits(
   }
   return {
     bodyLimit,
-    bodyTimeoutMs: positiveInt(opts.bodyTimeoutMs, 'bodyTimeoutMs', 30_000),
-    headersTimeoutMs: positiveInt(opts.headersTimeoutMs, 'headersTimeoutMs', 30_000),
+    bodyTimeoutMs: positiveInt(fail, opts.bodyTimeoutMs, 'bodyTimeoutMs', 30_000),
+    headersTimeoutMs: positiveInt(fail, opts.headersTimeoutMs, 'headersTimeoutMs', 30_000),
     maxPendingBodyBytes,
   };
 }
 
 function resolveOperations(
-  opts: LcServiceModuleOptions,
+  opts: LcOperationalOptions,
+  fail: LcOptionFail,
 ): Pick<ResolvedLcOptions, 'probes' | 'metrics' | 'idempotency'> {
   const probes = resolveProbes(opts.probes, fail);
   const metrics = resolveMetrics(opts.metrics, fail);

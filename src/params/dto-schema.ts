@@ -1,27 +1,20 @@
-import {
-  getMetadataStorage,
-  IS_BOOLEAN,
-  IS_ENUM,
-  IS_IN,
-  IS_INT,
-  IS_NUMBER,
-  IS_OPTIONAL,
-  IS_STRING,
-  IS_UUID,
-  ValidationTypes,
-  type MetadataStorage,
-} from 'class-validator';
+import { IS_BOOLEAN, IS_ENUM, IS_IN, IS_INT, IS_NUMBER, IS_STRING, IS_UUID } from 'class-validator';
 import { LcConfigError } from '../options/lc-config-error.js';
 import type {
   LcRequestParamDef,
   LcRequestParamDefs,
   LcRequestParamType,
 } from '../protocol/service/request-params.js';
+import {
+  enumSources,
+  enumValuesOf,
+  isOptional,
+  RESERVED_PROPERTIES,
+  rulesByProperty,
+  type ValidationMetadata,
+} from './dto-metadata.js';
 import { IS_SID } from './is-sid.decorator.js';
 import { lcParamsOf, type LcParamMeta } from './lc-param.decorator.js';
-
-type ValidationMetadata = ReturnType<MetadataStorage['getTargetValidationMetadatas']>[number];
-type ValidationTarget = Parameters<MetadataStorage['getTargetValidationMetadatas']>[0];
 
 interface TypeDecorator {
   type: LcRequestParamType;
@@ -48,9 +41,6 @@ const REFINES: Partial<Record<LcRequestParamType, LcRequestParamType>> = {
   uuid: 'str',
   sid: 'str',
 };
-
-/** Keys JSON.parse may produce as own properties; a DTO property must never be one of them. */
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 
 const TYPE_HINT =
   'Add one of @IsString(), @IsInt(), @IsNumber(), @IsBoolean(), @IsIn([...]), @IsEnum(E), @IsUUID() or @IsSid().';
@@ -114,23 +104,13 @@ export function deriveParamDefs(dto: unknown, where: string): LcRequestParamDefs
   return defs;
 }
 
-function rulesByProperty(dto: ValidationTarget): Map<string, ValidationMetadata[]> {
-  const rules = new Map<string, ValidationMetadata[]>();
-  for (const rule of getMetadataStorage().getTargetValidationMetadatas(dto, '', false, false)) {
-    const list = rules.get(rule.propertyName);
-    if (list === undefined) rules.set(rule.propertyName, [rule]);
-    else list.push(rule);
-  }
-  return rules;
-}
-
 function paramDef(
   param: LcParamMeta,
   rules: ValidationMetadata[],
   index: number,
   at: string,
 ): LcRequestParamDef {
-  if (RESERVED.has(param.property)) {
+  if (RESERVED_PROPERTIES.has(param.property)) {
     throw new LcConfigError(`${at}: '${param.property}' cannot be a parameter name; rename it.`);
   }
   if (typeof param.description !== 'string' || param.description.trim() === '') {
@@ -162,9 +142,7 @@ function paramDef(
   const def: LcRequestParamDef = {
     type,
     desc: param.description,
-    is_required: !rules.some(
-      (r) => r.type === ValidationTypes.CONDITIONAL_VALIDATION && r.name === IS_OPTIONAL,
-    ),
+    is_required: !isOptional(rules),
   };
   if (type === 'enum') def.values = enumValues(typed, at);
   def.index = index;
@@ -172,20 +150,14 @@ function paramDef(
 }
 
 function enumValues(typed: ValidationMetadata[], at: string): string[] {
-  const sources = typed.filter((r) => r.name === IS_IN || r.name === IS_ENUM);
+  const sources = enumSources(typed);
   if (sources.length > 1) {
     throw new LcConfigError(
       `${at}: ${sources.map(decoratorOf).join(' and ')} both list the allowed values; keep one.`,
     );
   }
   const [source] = sources;
-  const constraint: unknown = source.constraints?.[0];
-  const values =
-    source.name === IS_IN
-      ? constraint
-      : typeof constraint === 'object' && constraint !== null
-        ? enumMembers(constraint)
-        : undefined;
+  const values = enumValuesOf(source);
   if (
     !Array.isArray(values) ||
     values.length === 0 ||
@@ -196,13 +168,6 @@ function enumValues(typed: ValidationMetadata[], at: string): string[] {
     );
   }
   return [...values];
-}
-
-/** The values of a TypeScript enum object, without the reverse entries numeric enums get. */
-function enumMembers(entity: object): unknown[] {
-  return Object.entries(entity)
-    .filter(([key]) => Number.isNaN(Number.parseInt(key, 10)))
-    .map(([, value]) => value as unknown);
 }
 
 function decoratorOf(rule: ValidationMetadata): string {

@@ -7,6 +7,12 @@ export {
   type LcTestReply,
 } from './lc-test-client.js';
 export {
+  LcExtTestClient,
+  type LcExtRequestOptions,
+  type LcExtSendOptions,
+  type LcExtTestClientOptions,
+} from './lc-ext-test-client.js';
+export {
   FakeLimaCharlie,
   FAKE_ALL_PERMISSIONS,
   type AddOrgOptions,

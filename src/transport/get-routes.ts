@@ -16,6 +16,11 @@ export interface LcPlainReply {
 export interface LcGetRoute {
   path: string;
   reply(): LcPlainReply | Promise<LcPlainReply>;
+  /**
+   * Another module of the app (a Service and an Extension module side by side) may mount the
+   * same path: the route then answers for all of them, with the first answer that is not a 200.
+   */
+  joinable?: boolean;
 }
 
 interface FastifyReplyLike {
@@ -33,21 +38,31 @@ interface FastifyGetLike {
   ): unknown;
 }
 
-/** GET paths already mounted per HTTP instance: a second forRoot() is a mistake. */
-const mounted = new WeakMap<object, Set<string>>();
+/** GET routes already mounted per HTTP instance, by path: each path's routes answer together. */
+const mounted = new WeakMap<object, Map<string, LcGetRoute[]>>();
 
-function claimPaths(instance: object, routes: readonly LcGetRoute[]): void {
-  const paths = mounted.get(instance) ?? new Set<string>();
-  for (const { path } of routes) {
-    if (paths.has(path)) {
+/** The routes to mount now; a joinable route on a joinable path joins the one mounted there. */
+function claimPaths(instance: object, routes: readonly LcGetRoute[]): LcGetRoute[][] {
+  const paths = mounted.get(instance) ?? new Map<string, LcGetRoute[]>();
+  const fresh: LcGetRoute[][] = [];
+  for (const route of routes) {
+    const existing = paths.get(route.path);
+    if (existing === undefined) {
+      const joined = [route];
+      paths.set(route.path, joined);
+      fresh.push(joined);
+    } else if (route.joinable === true && existing.every((r) => r.joinable === true)) {
+      existing.push(route);
+    } else {
       throw new LcConfigError(
-        `LcServiceModule: GET '${path}' is already mounted: LcServiceModule.forRoot() is imported twice. ` +
-          'Import it once, in the root module (with isGlobal: true to use LcService everywhere).',
+        `LcServiceModule: GET '${route.path}' is already mounted: a module with this route is imported twice, ` +
+          'or two modules were given the same metrics path. Import each module once, in the root module ' +
+          '(with isGlobal: true to use LcService everywhere), and give each module its own metrics path.',
       );
     }
-    paths.add(path);
   }
   mounted.set(instance, paths);
+  return fresh;
 }
 
 const INTERNAL_ERROR: LcPlainReply = {
@@ -56,9 +71,11 @@ const INTERNAL_ERROR: LcPlainReply = {
   body: 'internal error',
 };
 
-async function answer(route: LcGetRoute): Promise<LcPlainReply> {
+async function answer(routes: readonly LcGetRoute[]): Promise<LcPlainReply> {
   try {
-    return await route.reply();
+    let out = await routes[0].reply();
+    for (let i = 1; i < routes.length && out.status === 200; i++) out = await routes[i].reply();
+    return out;
   } catch {
     return INTERNAL_ERROR;
   }
@@ -70,12 +87,13 @@ async function answer(route: LcGetRoute): Promise<LcPlainReply> {
  */
 export function mountGetRoutes(adapter: AbstractHttpAdapter, routes: readonly LcGetRoute[]): void {
   const type = adapter.getType();
-  claimPaths(adapter.getInstance<object>(), routes);
+  if (type !== 'fastify' && type !== 'express') throw unsupportedAdapter(type);
+  const fresh = claimPaths(adapter.getInstance<object>(), routes);
   if (type === 'fastify') {
     const fastify = adapter.getInstance<FastifyGetLike>();
-    for (const route of routes) {
-      fastify.get(route.path, async (req, reply) => {
-        const out = await answer(route);
+    for (const joined of fresh) {
+      fastify.get(joined[0].path, async (req, reply) => {
+        const out = await answer(joined);
         if (out.close === true && req.raw.httpVersionMajor < 2) reply.header('connection', 'close');
         reply
           .code(out.status)
@@ -86,18 +104,14 @@ export function mountGetRoutes(adapter: AbstractHttpAdapter, routes: readonly Lc
     }
     return;
   }
-  if (type === 'express') {
-    const app = adapter.getInstance<ExpressAppLike>();
-    for (const route of routes) {
-      insertExpressRoute(app, 'get', route.path, (_req, res) => {
-        void answer(route).then((out) =>
-          writeReply(res, out.status, out.contentType, out.body, out.close === true),
-        );
-      });
-    }
-    return;
+  const app = adapter.getInstance<ExpressAppLike>();
+  for (const joined of fresh) {
+    insertExpressRoute(app, 'get', joined[0].path, (_req, res) => {
+      void answer(joined).then((out) =>
+        writeReply(res, out.status, out.contentType, out.body, out.close === true),
+      );
+    });
   }
-  throw unsupportedAdapter(type);
 }
 
 export function unsupportedAdapter(type: string): LcConfigError {

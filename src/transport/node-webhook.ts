@@ -52,7 +52,12 @@ export class LcWebhookTransport {
     }
     let out: LcHttpReply;
     try {
-      out = await this.dispatcher.dispatch(body, req.headers[this.signatureHeader]);
+      const { headers } = req;
+      out = await this.dispatcher.dispatch(
+        body,
+        headers[this.signatureHeader],
+        headers['content-encoding'],
+      );
     } catch (err) {
       this.logger.error(
         `webhook route failed: ${err instanceof Error ? err.message : String(err)}`,

@@ -28,4 +28,8 @@ describe('documentation examples', () => {
     );
     expect(shown).toContain(await example('detections.ts'));
   });
+
+  it('docs/guides/extensions.md shows test/docs/extension.ts', async () => {
+    expect(await codeBlocks('docs/guides/extensions.md')).toContain(await example('extension.ts'));
+  });
 });

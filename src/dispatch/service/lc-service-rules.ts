@@ -1,5 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { rejection, type LcHttpReply } from '../../call/lc-http-reply.js';
+import {
+  rejection,
+  SHUTTING_DOWN,
+  UNAUTHORIZED,
+  type LcHttpReply,
+} from '../../call/lc-http-reply.js';
 import { LcCall } from '../../call/lc-request.js';
 import { LcHealth } from '../../health/lc-health.js';
 import { LC_OPTIONS } from '../../lc-service.constants.js';
@@ -32,6 +37,8 @@ import { LcServiceRouting } from './lc-service-routing.js';
 @Injectable()
 export class LcServiceRules implements LcWebhookProtocol<LcEnvelope, LcCall>, OnModuleInit {
   readonly signatureHeader = SIGNATURE_HEADER;
+  readonly unauthorized = UNAUTHORIZED;
+  readonly shuttingDown = SHUTTING_DOWN;
   private readonly logger = new Logger('LcService');
   private readonly verifier: SignatureVerifier | undefined;
 

@@ -1,0 +1,133 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LcDeadlineWatch } from '../../call/lc-deadline-watch.js';
+import type { LcExtCall } from '../../call/lc-ext-call.js';
+import { LcRunState } from '../../call/lc-run-state.js';
+import { LcExtRegistry, type LcExtEntry } from '../../discovery/lc-ext-registry.js';
+import type { LcAnswerShape, LcIdempotency } from '../../idempotency/lc-idempotency.js';
+import { LC_OPTIONS } from '../../lc-service.constants.js';
+import { LC_IDEMPOTENCY } from '../../operations/operations.tokens.js';
+import type { ResolvedLcExtOptions } from '../../options/extension-options.js';
+import { LcError } from '../../protocol/lc-error.js';
+import { extFailure, type LcExtWireResponse } from '../../protocol/extension/messages.js';
+import { extResultToWire, LcExtInvalidResultError } from '../../protocol/extension/response.js';
+import { httpExceptionMessage, isHttpException } from '../lc-result.js';
+
+class TimeoutReached extends Error {}
+
+const EXT_ANSWERS: LcAnswerShape<LcExtWireResponse> = {
+  isFinal: (wire) => wire.error === '' || wire.retriable === false,
+  retryLater: (error) => extFailure(error, true),
+};
+
+/**
+ * Runs one Extension handler for a call: once per `idempotency_key` when it is idempotent,
+ * bounded by `timeoutMs`, its result or error normalised to a Response. Never rejects.
+ */
+@Injectable()
+export class LcExtInvoker {
+  private readonly logger = new Logger('LcExtension');
+  private readonly deadlines = new LcDeadlineWatch();
+
+  constructor(
+    @Inject(LC_OPTIONS) private readonly options: ResolvedLcExtOptions,
+    @Inject(LC_IDEMPOTENCY) private readonly idempotency: LcIdempotency | null,
+    private readonly registry: LcExtRegistry,
+    private readonly runState: LcRunState,
+  ) {}
+
+  invoke(entry: LcExtEntry, call: LcExtCall): Promise<LcExtWireResponse> {
+    if (entry.idempotent && this.idempotency !== null) {
+      return this.idempotency.runAs(call, () => this.run(entry, call), EXT_ANSWERS);
+    }
+    return this.run(entry, call);
+  }
+
+  private async run(entry: LcExtEntry, call: LcExtCall): Promise<LcExtWireResponse> {
+    try {
+      const result = await this.withinTimeout(call, entry.invoke(call));
+      return extResultToWire(result, this.registry.actionNames);
+    } catch (err) {
+      return this.failed(entry, call, err);
+    }
+  }
+
+  /** Settles with the handler, or rejects when `timeoutMs` passes first (and aborts its signal). */
+  private withinTimeout(call: LcExtCall, running: Promise<unknown>): Promise<unknown> {
+    const deadline = call.deadlineMs;
+    if (deadline === undefined) return running;
+    const runState = this.runState;
+    return new Promise((resolve, reject) => {
+      const watched = this.deadlines.watch(deadline, () => {
+        // The reply goes now; the handler stays counted in progress until it really returns.
+        runState.inFlight++;
+        running.then(
+          () => runState.inFlight--,
+          (err: unknown) => {
+            runState.inFlight--;
+            this.logger.warn(
+              `${call.eventType} failed after its timeout: ${call.redact(String(err))}`,
+            );
+          },
+        );
+        call.expire();
+        reject(new TimeoutReached());
+      });
+      running.then(
+        (value) => {
+          this.deadlines.cancel(watched);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.deadlines.cancel(watched);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  private failed(entry: LcExtEntry, call: LcExtCall, err: unknown): LcExtWireResponse {
+    if (err instanceof TimeoutReached) {
+      this.logger.warn(`${entry.name} (${call.eventType}) was still running at its timeout`);
+      return extFailure(
+        `the handler did not finish within ${this.options.timeoutMs} ms (option 'timeoutMs'); retry`,
+        true,
+      );
+    }
+    const { wire, unexpected } = extErrorToWire(err, this.options.exposeErrors);
+    wire.error = call.redact(wire.error);
+    const data = wire.data as Record<string, unknown> | undefined;
+    if (typeof data?.exception === 'string') data.exception = call.redact(data.exception);
+    if (unexpected) {
+      const detail = err instanceof Error && err.stack !== undefined ? err.stack : String(err);
+      this.logger.error(`${entry.name} (${call.eventType}) failed: ${call.redact(detail)}`);
+    }
+    return wire;
+  }
+}
+
+/**
+ * A thrown error as a Response: `LcError` chooses `retriable`; a 4xx from a guard or pipe fails
+ * again the same way, so not retriable; an invalid result is a bug, not retriable; anything else
+ * is retriable, as LimaCharlie reads an error without `retriable`.
+ */
+export function extErrorToWire(
+  err: unknown,
+  exposeErrors: boolean,
+): { wire: LcExtWireResponse; unexpected: boolean } {
+  if (err instanceof LcError) {
+    const wire = extFailure(err.message, err.retry);
+    if (err.data !== undefined) wire.data = err.data;
+    return { wire, unexpected: false };
+  }
+  if (isHttpException(err) && err instanceof Error) {
+    const status = err.getStatus();
+    const retry = status >= 500 || status === 429;
+    return { wire: extFailure(httpExceptionMessage(err), retry), unexpected: retry };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const wire = extFailure(message, !(err instanceof LcExtInvalidResultError));
+  if (exposeErrors && err instanceof Error && err.stack !== undefined) {
+    wire.data = { exception: err.stack };
+  }
+  return { wire, unexpected: true };
+}

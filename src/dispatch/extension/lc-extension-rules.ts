@@ -1,0 +1,210 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { LcHttpReply } from '../../call/lc-http-reply.js';
+import { LcExtCall } from '../../call/lc-ext-call.js';
+import { LcExtRegistry, type LcExtEntry } from '../../discovery/lc-ext-registry.js';
+import { LC_OPTIONS } from '../../lc-service.constants.js';
+import type { LcMetrics } from '../../metrics/lc-metrics.js';
+import { LC_METRICS } from '../../operations/operations.tokens.js';
+import type { ResolvedLcExtOptions } from '../../options/extension-options.js';
+import type { LcClientFactory } from '../../options/lc-service.options.js';
+import type { LcExtDto } from '../../params/ext-dto.js';
+import {
+  EXT_PROTOCOL_VERSION,
+  extFailure,
+  extStatusOf,
+  LcExtMessageError,
+  parseExtMessage,
+  type LcExtMessage,
+  type LcExtWireResponse,
+} from '../../protocol/extension/messages.js';
+import { EXT_SIGNATURE_HEADER } from '../../protocol/extension/signature.js';
+import { SignatureVerifier } from '../../protocol/service/signature.js';
+import { clientFactoryOf } from '../lc-clients.js';
+import type { LcWebhookProtocol } from '../lc-protocol.js';
+import { gunzipBounded, LcGunzipTimeoutError, LcGunzipTooLargeError } from './gunzip.js';
+import { LcExtInvoker } from './lc-ext-invoker.js';
+
+function answer(status: number, wire: LcExtWireResponse, close = false): LcHttpReply {
+  return { status, body: JSON.stringify(wire), ...(close ? { close } : {}) };
+}
+
+/** A reachability probe (a POST without `lc-ext-sig`): 200 with an empty object, nothing run. */
+const PROBE: LcHttpReply = { status: 200, body: '{}' };
+const OK: LcExtWireResponse = Object.freeze({ error: '', version: EXT_PROTOCOL_VERSION });
+
+/**
+ * The Extension protocol (`lc-ext-sig`, gzip bodies, `Message` / `Response`) behind the
+ * pipeline's interface: the messages the module answers itself (heartbeat, schema_request) here,
+ * the others checked (config and params DTOs) and routed to their handlers.
+ */
+@Injectable()
+export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCall> {
+  readonly signatureHeader = EXT_SIGNATURE_HEADER;
+  readonly unauthorized = answer(401, extFailure('invalid signature', false));
+  readonly shuttingDown = answer(
+    503,
+    extFailure('the extension is shutting down; retry', true),
+    true,
+  );
+  private readonly logger = new Logger('LcExtension');
+  private readonly verifier: SignatureVerifier;
+  private readonly clients: LcClientFactory;
+
+  constructor(
+    @Inject(LC_OPTIONS) private readonly options: ResolvedLcExtOptions,
+    @Inject(LC_METRICS) metrics: LcMetrics | null,
+    private readonly registry: LcExtRegistry,
+    private readonly invoker: LcExtInvoker,
+  ) {
+    this.verifier = new SignatureVerifier(options.secrets);
+    this.clients = clientFactoryOf(options, metrics);
+  }
+
+  /**
+   * No signature: a probe. A gzip body is inflated before the signature check (LimaCharlie signs
+   * the JSON), within `bodyLimit` bytes and `bodyTimeoutMs`.
+   */
+  async decode(
+    body: Buffer,
+    signature: unknown,
+    contentEncoding: unknown,
+  ): Promise<Buffer | LcHttpReply> {
+    if (signature === undefined || signature === '') return PROBE;
+    if (contentEncoding === undefined || contentEncoding === 'identity') return body;
+    if (typeof contentEncoding !== 'string' || contentEncoding.trim().toLowerCase() !== 'gzip') {
+      return answer(
+        415,
+        extFailure(
+          `unsupported Content-Encoding ${JSON.stringify(contentEncoding)}: send gzip or none`,
+          false,
+        ),
+      );
+    }
+    const { bodyLimit, bodyTimeoutMs } = this.options;
+    try {
+      return await gunzipBounded(body, bodyLimit, bodyTimeoutMs);
+    } catch (err) {
+      if (err instanceof LcGunzipTooLargeError) return answer(413, extFailure(err.message, false));
+      if (err instanceof LcGunzipTimeoutError)
+        return answer(503, extFailure(err.message, true), true);
+      return answer(400, extFailure(`invalid gzip body: ${(err as Error).message}`, false));
+    }
+  }
+
+  verify(body: Buffer, signature: unknown): boolean {
+    return this.verifier.verify(body, signature);
+  }
+
+  parse(body: Buffer): { message: LcExtMessage } | { rejected: LcHttpReply } {
+    try {
+      return { message: parseExtMessage(body) };
+    } catch (err) {
+      if (!(err instanceof LcExtMessageError)) throw err;
+      this.logger.warn(`rejected a signed call: ${err.message}`);
+      return { rejected: answer(400, extFailure(err.message, false)) };
+    }
+  }
+
+  open(message: LcExtMessage): LcExtCall {
+    return new LcExtCall(message, this.clients, this.options.timeoutMs);
+  }
+
+  label(message: LcExtMessage): string {
+    if (message.kind === 'request') return message.request.action;
+    if (message.kind === 'event') return message.event.event_name;
+    return message.kind;
+  }
+
+  async answer(message: LcExtMessage, call: LcExtCall): Promise<LcHttpReply> {
+    const { registry } = this;
+    switch (message.kind) {
+      case 'heartbeat':
+        return this.reply(OK);
+      case 'schema_request':
+        return this.reply({ ...OK, data: registry.schema });
+      case 'error_report': {
+        const entry = registry.errorReport;
+        if (entry === undefined) {
+          this.logger.warn(
+            `LimaCharlie reports an error${call.oid === undefined ? '' : ` for ${call.oid}`}: ${message.error_report.error}`,
+          );
+          return this.reply(OK);
+        }
+        return this.reply(await this.invoker.invoke(entry, call));
+      }
+      case 'conf_validation': {
+        const refused = await this.checkConfig(call, true);
+        if (refused !== undefined) return this.reply(refused);
+        const entry = registry.configValidator;
+        return this.reply(entry === undefined ? OK : await this.invoker.invoke(entry, call));
+      }
+      case 'request': {
+        const { action } = message.request;
+        const entry = registry.actions.get(action);
+        if (entry === undefined) return this.unknown(`unknown request action: ${action}`, call);
+        return this.reply(await this.run(entry, call, true));
+      }
+      case 'event': {
+        const name = message.event.event_name;
+        const entry = registry.events.get(name);
+        if (entry === undefined) return this.unknown(`unknown event: ${name}`, call);
+        // An org leaving must be able to leave even when its config no longer validates.
+        return this.reply(await this.run(entry, call, name !== 'unsubscribe'));
+      }
+    }
+  }
+
+  unhandled(call: LcExtCall, err: unknown): LcHttpReply {
+    const detail = err instanceof Error && err.stack !== undefined ? err.stack : String(err);
+    this.logger.error(`${call.eventType} failed outside its handler: ${call.redact(detail)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    return this.reply(extFailure(call.redact(message), true));
+  }
+
+  /** The config DTO, then the params DTO; the handler only when both hold. */
+  private async run(
+    entry: LcExtEntry,
+    call: LcExtCall,
+    validateConfig: boolean,
+  ): Promise<LcExtWireResponse> {
+    const refused = await this.checkConfig(call, validateConfig);
+    if (refused !== undefined) return refused;
+    if (entry.params !== undefined) {
+      const checked = await entry.params.validate(call.data);
+      if (!checked.ok) return extFailure(`invalid data: ${checked.error}`, false);
+      call.params = checked.value;
+    }
+    return this.invoker.invoke(entry, call);
+  }
+
+  private async checkConfig(
+    call: LcExtCall,
+    validate: boolean,
+  ): Promise<LcExtWireResponse | undefined> {
+    const dto: LcExtDto | undefined = this.registry.config;
+    if (dto === undefined) return undefined;
+    const checked = await dto.validate(call.config);
+    if (checked.ok) {
+      call.configDto = checked.value;
+      return undefined;
+    }
+    if (!validate) return undefined;
+    return extFailure(`invalid config: ${checked.error}`, false);
+  }
+
+  private unknown(error: string, call: LcExtCall): LcHttpReply {
+    this.logger.warn(`${call.oid ?? '-'}: ${error}`);
+    return this.reply(extFailure(error, false));
+  }
+
+  private reply(wire: LcExtWireResponse): LcHttpReply {
+    const outcome = wire.error === '' ? 'success' : wire.retriable === false ? 'failure' : 'retry';
+    try {
+      return { status: extStatusOf(wire), body: JSON.stringify(wire), outcome };
+    } catch (err) {
+      const error = `the response is not serialisable: ${String(err)}`;
+      this.logger.error(error);
+      return { status: 400, body: JSON.stringify(extFailure(error, false)), outcome: 'failure' };
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import {
+  ConfigurableModuleBuilder,
+  Inject,
+  Injectable,
+  Module,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { LcExtExplorer } from './discovery/lc-ext-explorer.js';
+import { LcExtRegistry } from './discovery/lc-ext-registry.js';
+import { LcDispatcher } from './dispatch/lc-dispatcher.js';
+import { LC_WEBHOOK_PROTOCOL } from './dispatch/lc-protocol.js';
+import { LcExtInvoker } from './dispatch/extension/lc-ext-invoker.js';
+import { LcExtensionRules } from './dispatch/extension/lc-extension-rules.js';
+import { LC_OPTIONS } from './lc-service.constants.js';
+import type { LcMetrics } from './metrics/lc-metrics.js';
+import { LcOperationsRoutes } from './operations/lc-operations.routes.js';
+import { operationsProviders } from './operations/operations.providers.js';
+import { LC_METRICS } from './operations/operations.tokens.js';
+import {
+  resolveLcExtOptions,
+  type LcExtensionModuleOptions,
+  type ResolvedLcExtOptions,
+} from './options/extension-options.js';
+import { schemaRequestAnswer } from './params/ext-schema.js';
+import { LcWebhookRoute } from './transport/lc-webhook.route.js';
+
+const {
+  ConfigurableModuleClass: LcExtensionConfigurableModule,
+  MODULE_OPTIONS_TOKEN: LC_EXT_MODULE_OPTIONS,
+} = new ConfigurableModuleBuilder<LcExtensionModuleOptions>({ moduleName: 'LcExtension' })
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createLcExtensionOptions')
+  .build();
+
+/** The messages every extension gets besides its actions and events, as metrics labels. */
+const MESSAGE_LABELS = ['heartbeat', 'schema_request', 'conf_validation', 'error_report'];
+
+/**
+ * Boot: discover and check the Extension handlers, compute the schema_request answer, then mount
+ * the webhook and the operations routes (onModuleInit, so a misconfiguration fails `app.init()`).
+ */
+@Injectable()
+class LcExtBootstrap implements OnModuleInit {
+  constructor(
+    @Inject(LC_OPTIONS) private readonly options: ResolvedLcExtOptions,
+    @Inject(LC_METRICS) private readonly metrics: LcMetrics | null,
+    private readonly explorer: LcExtExplorer,
+    private readonly registry: LcExtRegistry,
+    private readonly route: LcWebhookRoute,
+    private readonly operationsRoutes: LcOperationsRoutes,
+  ) {}
+
+  onModuleInit(): void {
+    const { registry } = this;
+    this.explorer.register();
+    const { views, config } = this.options;
+    registry.schema = schemaRequestAnswer({
+      views,
+      config,
+      actions: [...registry.actions].map(([name, entry]) => ({ name, ...entry.options })),
+      // As the vendor's framework does: the events the extension handles.
+      requiredEvents: [...registry.events.keys()],
+    });
+    this.metrics?.allowLabels([
+      ...MESSAGE_LABELS,
+      ...registry.actions.keys(),
+      ...registry.events.keys(),
+    ]);
+    this.route.mount();
+    this.operationsRoutes.mount();
+  }
+}
+
+/**
+ * `LcExtensionModule.forRoot({ name, secret, config, views })` or `.forRootAsync({ imports,
+ * inject, useFactory })`: a LimaCharlie Extension served from the app's HTTP server, next to
+ * (or instead of) an `LcServiceModule` on another path.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    {
+      provide: LC_OPTIONS,
+      useFactory: (options: LcExtensionModuleOptions) => resolveLcExtOptions(options),
+      inject: [LC_EXT_MODULE_OPTIONS],
+    },
+    LcExtRegistry,
+    LcExtExplorer,
+    LcExtInvoker,
+    LcExtensionRules,
+    { provide: LC_WEBHOOK_PROTOCOL, useExisting: LcExtensionRules },
+    LcDispatcher,
+    LcWebhookRoute,
+    LcExtBootstrap,
+    ...operationsProviders,
+  ],
+  exports: [LcDispatcher],
+})
+export class LcExtensionModule extends LcExtensionConfigurableModule {}

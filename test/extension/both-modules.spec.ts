@@ -1,0 +1,173 @@
+import { Injectable, type INestApplication } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import {
+  LcAction,
+  LcConfigError,
+  LcData,
+  LcExtensionEvent,
+  LcExtensionModule,
+  LcHandler,
+  LcServiceModule,
+} from 'nestjs-lc-service';
+import { LcExtTestClient, LcTestClient } from 'nestjs-lc-service/testing';
+import { EXT_SECRET } from './helpers.js';
+
+const SVC_SECRET = 'svc-secret';
+
+@Injectable()
+class Both {
+  @LcHandler('org_install')
+  install() {
+    return true;
+  }
+
+  @LcAction('echo')
+  echo(@LcData() data: Record<string, unknown>) {
+    return data;
+  }
+}
+
+describe.each(['fastify', 'express'] as const)(
+  'LcServiceModule and LcExtensionModule in one app (%s)',
+  (adapter) => {
+    it('serves both protocols on their paths, with one set of probes and metrics per module', async () => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          LcServiceModule.forRoot({ serviceName: 'svc', secret: SVC_SECRET, path: '/svc' }),
+          LcExtensionModule.forRootAsync({
+            useFactory: () => ({
+              name: 'ext',
+              secret: EXT_SECRET,
+              path: '/ext',
+              metrics: { path: '/ext-metrics' },
+            }),
+          }),
+        ],
+        providers: [Both],
+      }).compile();
+      const app = moduleRef.createNestApplication(
+        adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+        { logger: false },
+      );
+      await app.listen(0, '127.0.0.1');
+      try {
+        const url = await app.getUrl();
+        const svc = new LcTestClient({ url, secret: SVC_SECRET, path: '/svc' });
+        const ext = new LcExtTestClient({ url, secret: EXT_SECRET, path: '/ext' });
+        expect((await svc.send('org_install')).body).toEqual({ success: true, data: {} });
+        const echoed = await ext.request('echo', { a: 1 });
+        expect(echoed).toMatchObject({ status: 200, body: { data: { a: 1 } } });
+        // Each path verifies its own protocol's signature only.
+        expect((await ext.sendRaw('{"heartbeat":{}}', { signature: 'ab'.repeat(32) })).status).toBe(
+          401,
+        );
+        const crossed = new LcExtTestClient({ url, secret: EXT_SECRET, path: '/svc' });
+        expect((await crossed.heartbeat()).status).toBe(401);
+
+        const ready = await fetch(new URL('/readyz', url));
+        expect(ready.status).toBe(200);
+        const live = await fetch(new URL('/healthz', url));
+        expect(live.status).toBe(200);
+
+        const metrics = await (await fetch(new URL('/ext-metrics', url))).text();
+        expect(metrics).toMatch(/lc_service_calls_total\{etype="echo",outcome="success"\} 1/);
+        expect(metrics).toMatch(/etype="unknown",outcome="rejected-signature"/);
+      } finally {
+        await app.close();
+      }
+    });
+  },
+);
+
+it('readiness is shared: the app is not ready while either module drains', async () => {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      LcServiceModule.forRoot({ serviceName: 'svc', secret: SVC_SECRET, path: '/svc' }),
+      LcExtensionModule.forRoot({ name: 'ext', secret: EXT_SECRET, path: '/ext' }),
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const url = await app.getUrl();
+  const { LcRunState } = await import('../../src/call/lc-run-state.js');
+  const { LcExtensionRules } = await import('../../src/dispatch/extension/lc-extension-rules.js');
+  // The Extension module's own run state: the one in the module that holds its protocol.
+  const extModule = [...app.get(ModulesContainer).values()].find((m) =>
+    m.providers.has(LcExtensionRules),
+  )!;
+  const extState = extModule.providers.get(LcRunState)!.instance as InstanceType<typeof LcRunState>;
+  extState.draining = true;
+  try {
+    const ready = await fetch(new URL('/readyz', url));
+    expect(ready.status).toBe(503);
+    const ext = new LcExtTestClient({ url, secret: EXT_SECRET, path: '/ext' });
+    const refused = await ext.heartbeat();
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ retriable: true });
+  } finally {
+    extState.draining = false;
+    await app.close();
+  }
+});
+
+describe('LcExtensionModule boot errors', () => {
+  async function boot(imports: unknown[], providers: unknown[] = []): Promise<unknown> {
+    let app: INestApplication | undefined;
+    try {
+      const moduleRef = await Test.createTestingModule({
+        imports: imports as never[],
+        providers: providers as never[],
+      }).compile();
+      app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
+      await app.init();
+      return undefined;
+    } catch (err) {
+      return err;
+    } finally {
+      await app?.close();
+    }
+  }
+
+  it('names a missing secret', async () => {
+    const err = await boot([LcExtensionModule.forRoot({ name: 'ext', secret: undefined })]);
+    expect(err).toBeInstanceOf(LcConfigError);
+    expect((err as Error).message).toMatch(/^LcExtensionModule: option 'secret' is required/);
+  });
+
+  it('names an unknown event and a duplicate action', async () => {
+    @Injectable()
+    class BadEvent {
+      @LcExtensionEvent('install' as never)
+      on() {}
+    }
+    const err = await boot([LcExtensionModule.forRoot({ name: 'ext', secret: 's' })], [BadEvent]);
+    expect((err as Error).message).toMatch(
+      /@LcExtensionEvent\('install'\) on BadEvent\.on: unknown event 'install'/,
+    );
+    @Injectable()
+    class Twice {
+      @LcAction('a')
+      one() {}
+      @LcAction('a')
+      two() {}
+    }
+    const dup = await boot([LcExtensionModule.forRoot({ name: 'ext', secret: 's' })], [Twice]);
+    expect((dup as Error).message).toMatch(
+      /two handlers for action 'a': Twice\.one and Twice\.two/,
+    );
+  });
+
+  it('names a view whose default request no action handles', async () => {
+    const err = await boot([
+      LcExtensionModule.forRoot({
+        name: 'ext',
+        secret: 's',
+        views: [{ name: 'main', layoutType: 'action', defaultRequests: ['scan'] }],
+      }),
+    ]);
+    expect((err as Error).message).toMatch(/defaultRequests names 'scan'/);
+  });
+});
