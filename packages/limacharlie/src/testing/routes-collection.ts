@@ -233,7 +233,7 @@ export const collectionRoutes: FakeRoute[] = [
     pattern: new RegExp(`^service/${OID}/(logging|integrity|exfil)$`),
     handle: (ctx) => {
       ctx.org(ctx.match[0]);
-      ctx.require('service.request');
+      ctx.require('replicant.task');
       return SERVICES[ctx.match[1]](ctx, serviceData(ctx));
     },
   },
