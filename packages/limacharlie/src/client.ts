@@ -13,6 +13,9 @@ import { TagsApi } from './tags.js';
 import { ExtensionsApi } from './extensions.js';
 import { InsightApi } from './insight.js';
 import { SearchApi } from './search.js';
+import { ArtifactsApi } from './artifacts.js';
+import { ExfilApi, IntegrityApi, LoggingRulesApi } from './service-rules.js';
+import { ReplayApi } from './replay.js';
 import type {
   ApiCallEvent,
   FormParams,
@@ -83,6 +86,11 @@ export class LimaCharlieClient {
   private extensionsApi: ExtensionsApi | undefined;
   private secretsApi: SecretsApi | undefined;
   private lookupsApi: HiveApi | undefined;
+  private artifactsApi: ArtifactsApi | undefined;
+  private loggingRulesApi: LoggingRulesApi | undefined;
+  private integrityApi: IntegrityApi | undefined;
+  private exfilApi: ExfilApi | undefined;
+  private replayApi: ReplayApi | undefined;
 
   constructor(options: LimaCharlieClientOptions) {
     assertUuid('oid', options.oid);
@@ -210,6 +218,35 @@ export class LimaCharlieClient {
   get lookups(): HiveApi {
     this.lookupsApi ??= new HiveApi(this.transport, 'lookup', this.oid);
     return this.lookupsApi;
+  }
+
+  get artifacts(): ArtifactsApi {
+    this.artifactsApi ??= new ArtifactsApi(this.transport, this.oid);
+    return this.artifactsApi;
+  }
+
+  /** Rules of the `logging` service. */
+  get loggingRules(): LoggingRulesApi {
+    this.loggingRulesApi ??= new LoggingRulesApi(this.transport, this.oid);
+    return this.loggingRulesApi;
+  }
+
+  /** Rules of the `integrity` service. */
+  get integrity(): IntegrityApi {
+    this.integrityApi ??= new IntegrityApi(this.transport, this.oid);
+    return this.integrityApi;
+  }
+
+  /** Rules of the `exfil` service. */
+  get exfil(): ExfilApi {
+    this.exfilApi ??= new ExfilApi(this.transport, this.oid);
+    return this.exfilApi;
+  }
+
+  /** D&R replay; the org's replay host is looked up on first use and kept for this client. */
+  get replay(): ReplayApi {
+    this.replayApi ??= new ReplayApi(this.transport, this.oid);
+    return this.replayApi;
   }
 
   /**

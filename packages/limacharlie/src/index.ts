@@ -99,3 +99,31 @@ export {
   type SearchValidation,
 } from './search.js';
 export type { DrRuleHiveOptions, DrRuleRecord } from './types.js';
+export {
+  ArtifactsApi,
+  type Artifact,
+  type ArtifactListOptions,
+  type ArtifactOriginal,
+  type ArtifactPage,
+  type ArtifactRule,
+} from './artifacts.js';
+export {
+  ExfilApi,
+  IntegrityApi,
+  LoggingRulesApi,
+  type ExfilWatchOptions,
+  type IntegrityRuleOptions,
+  type LoggingRuleOptions,
+  type ServiceAnswer,
+  type ServiceRule,
+  type ServiceRules,
+} from './service-rules.js';
+export {
+  ReplayApi,
+  type ReplayEvent,
+  type ReplayLimits,
+  type ReplayResult,
+  type ReplayRuleContent,
+  type ReplayRunOptions,
+  type ReplayScanOptions,
+} from './replay.js';

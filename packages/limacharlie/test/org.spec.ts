@@ -18,7 +18,7 @@ describe('lc.org (limacharlie/sdk/organization.py)', () => {
     const call = lastCall(fake());
     expect(call).toMatchObject({ method: 'GET', path: `/v1/orgs/${oid}/url`, body: '' });
     expect(call.headers.authorization).toBeUndefined();
-    expect(urls.replay).toBe(new URL(fake().url).host);
+    expect(urls.lc).toBe(new URL(fake().url).host);
     expect(urls).toHaveProperty('search');
   });
 

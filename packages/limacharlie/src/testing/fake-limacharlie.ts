@@ -26,6 +26,9 @@ import { FAKE_SEARCH_PREFIX, searchRoutes } from './routes-search.js';
 import { sensorListRoutes, sensorRoutes } from './routes-sensors.js';
 import { insightObjectRoutes } from './routes-insight-objects.js';
 import { sensorLifecycleRoutes, tagRoutes } from './routes-tags.js';
+import { FAKE_REPLAY_PREFIX, collectionRoutes } from './routes-collection.js';
+import { replayRoutes } from './routes-replay.js';
+import type { AddArtifactOptions, FakeArtifact } from './state-collection.js';
 import type {
   AddAuditLogOptions,
   AddDetectionOptions,
@@ -85,6 +88,8 @@ const ROUTES: readonly FakeRoute[] = [
   ...sensorRoutes,
   ...tagRoutes,
   ...sensorLifecycleRoutes,
+  ...collectionRoutes,
+  ...replayRoutes,
 ];
 
 const DEFAULT_JWT_TTL_SECONDS = 3600;
@@ -402,6 +407,25 @@ export class FakeLimaCharlie {
     this.store.insight.pageSize = size;
   }
 
+  /** An artifact `artifacts.list` finds and `artifacts.getUrl` serves inline. */
+  addArtifact(oid: string, options: AddArtifactOptions = {}): FakeArtifact {
+    this.store.org(oid);
+    return this.store.collection.addArtifact(oid, options);
+  }
+
+  /** Artifacts per `artifacts.list` page (default 2); restored by `reset()`. */
+  setArtifactPageSize(size: number): void {
+    if (!Number.isInteger(size) || size < 1) {
+      throw new TypeError('fake LimaCharlie: artifact page size must be an integer >= 1');
+    }
+    this.store.collection.artifactPageSize = size;
+  }
+
+  /** The JSON bodies the org's replay host received, in order. */
+  get replayRequests(): readonly Record<string, unknown>[] {
+    return this.store.collection.replayRequests;
+  }
+
   private releaseHung(): void {
     for (const res of this.hung) res.socket?.destroy();
     this.hung.clear();
@@ -465,8 +489,13 @@ export class FakeLimaCharlie {
   ): unknown {
     if (pathname === '/jwt' && method === 'POST') return this.exchangeJwt(form);
     const searchRoot = `${FAKE_SEARCH_PREFIX}/v1/`;
-    const host = pathname.startsWith(searchRoot) ? 'search' : 'api';
-    const root = host === 'search' ? searchRoot : '/v1/';
+    const replayRoot = `${FAKE_REPLAY_PREFIX}/`;
+    const host = pathname.startsWith(searchRoot)
+      ? 'search'
+      : pathname.startsWith(replayRoot)
+        ? 'replay'
+        : 'api';
+    const root = host === 'search' ? searchRoot : host === 'replay' ? replayRoot : '/v1/';
     const relative = pathname.startsWith(root) ? pathname.slice(root.length) : undefined;
     let route: FakeRoute | undefined;
     let match: RegExpExecArray | null = null;

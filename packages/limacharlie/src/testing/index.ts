@@ -36,3 +36,5 @@ export type {
   FakeDetection,
   FakeEvent,
 } from './insight-state.js';
+export type { AddArtifactOptions, FakeArtifact } from './state-collection.js';
+export { FAKE_REPLAY_PREFIX } from './routes-collection.js';

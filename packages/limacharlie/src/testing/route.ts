@@ -34,8 +34,11 @@ export interface FakeRoute {
   method: string;
   /** Tested against the path relative to `/v1/` of the route's host. */
   pattern: RegExp;
-  /** `search`: the org's LCQL host (served under `/lcql/v1/`); default the REST API. */
-  host?: 'api' | 'search';
+  /**
+   * `search`: the org's LCQL host (served under `/lcql/v1/`); `replay`: its replay host (under
+   * `/replay/`); default the REST API.
+   */
+  host?: 'api' | 'search' | 'replay';
   /** Served without an Authorization header; `ctx.token` is then an anonymous one. */
   public?: boolean;
   /** Returns the JSON body of a 200, or throws a `FakeHttpError`. */

@@ -1,6 +1,7 @@
 import { errorReply } from './http-io.js';
 import type { FakeRoute } from './route.js';
 import { FAKE_SEARCH_PREFIX } from './routes-search.js';
+import { FAKE_REPLAY_PREFIX } from './routes-collection.js';
 
 const OID = '([^/]+)';
 
@@ -31,7 +32,7 @@ export const orgSettingRoutes: FakeRoute[] = [
           edr: host,
           logs: host,
           artifacts: host,
-          replay: host,
+          replay: `${ctx.baseUrl}${FAKE_REPLAY_PREFIX}`,
           live: host,
           hooks: host,
           // With its scheme: the fake speaks plain http, and py only adds https:// when none is given.

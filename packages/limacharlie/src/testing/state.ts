@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
 import { FakeServicesState } from './state-services.js';
+import { FakeCollectionState } from './state-collection.js';
 import type {
   AddOrgOptions,
   AddSensorOptions,
@@ -58,6 +59,10 @@ export const FAKE_ALL_PERMISSIONS: readonly string[] = [
   'org.conf.get',
   'org.conf.set',
   ...FAKE_HIVES.flatMap((hive) => FAKE_HIVE_OPS.map((op) => `${hive}.${op}`)),
+  'artifact.get',
+  'artifact.set',
+  'artifact.del',
+  'replicant.task',
 ];
 
 export interface FakeToken {
@@ -97,6 +102,7 @@ export class FakeStore {
   readonly insight = new FakeInsight();
   readonly services = new FakeServicesState();
   readonly apiKeys = new Map<string, FakeApiKey>();
+  readonly collection = new FakeCollectionState();
 
   addOrg(options: AddOrgOptions): { oid: string; jwt: string } {
     const oid = options.oid ?? randomUUID();
@@ -236,6 +242,7 @@ export class FakeStore {
     this.insight.clear();
     this.services.clear();
     this.apiKeys.clear();
+    this.collection.clear();
   }
 }
 
