@@ -17,12 +17,7 @@ import type { LcMetrics } from './metrics/lc-metrics.js';
 import { LcOperationsRoutes } from './operations/lc-operations.routes.js';
 import { operationsProviders } from './operations/operations.providers.js';
 import { LC_METRICS } from './operations/operations.tokens.js';
-import {
-  resolveLcExtOptions,
-  type LcExtensionModuleOptions,
-  type ResolvedLcExtOptions,
-} from './options/extension-options.js';
-import { schemaRequestAnswer } from './params/ext-schema.js';
+import { resolveLcExtOptions, type LcExtensionModuleOptions } from './options/extension-options.js';
 import { LcWebhookRoute } from './transport/lc-webhook.route.js';
 
 const {
@@ -37,13 +32,12 @@ const {
 const MESSAGE_LABELS = ['heartbeat', 'schema_request', 'conf_validation', 'error_report'];
 
 /**
- * Boot: discover and check the Extension handlers, compute the schema_request answer, then mount
+ * Boot: discover and check the Extension handlers (which computes the schema_request answer), then mount
  * the webhook and the operations routes (onModuleInit, so a misconfiguration fails `app.init()`).
  */
 @Injectable()
 class LcExtBootstrap implements OnModuleInit {
   constructor(
-    @Inject(LC_OPTIONS) private readonly options: ResolvedLcExtOptions,
     @Inject(LC_METRICS) private readonly metrics: LcMetrics | null,
     private readonly explorer: LcExtExplorer,
     private readonly registry: LcExtRegistry,
@@ -54,14 +48,6 @@ class LcExtBootstrap implements OnModuleInit {
   onModuleInit(): void {
     const { registry } = this;
     this.explorer.register();
-    const { views, config } = this.options;
-    registry.schema = schemaRequestAnswer({
-      views,
-      config,
-      actions: [...registry.actions].map(([name, entry]) => ({ name, ...entry.options })),
-      // As the vendor's framework does: the events the extension handles.
-      requiredEvents: [...registry.events.keys()],
-    });
     this.metrics?.allowLabels([
       ...MESSAGE_LABELS,
       ...registry.actions.keys(),

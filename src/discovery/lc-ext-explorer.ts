@@ -8,6 +8,7 @@ import { LC_CONTEXT_TYPE, LC_OPTIONS } from '../lc-service.constants.js';
 import type { ResolvedLcExtOptions } from '../options/extension-options.js';
 import { LcConfigError } from '../options/lc-config-error.js';
 import { LcExtDto } from '../params/ext-dto.js';
+import { schemaRequestAnswer } from '../params/ext-schema.js';
 import { EXT_EVENT_NAMES } from '../protocol/extension/messages.js';
 import { classNameOf, prototypeOf } from './lc-explorer.js';
 import { LcExtParamsFactory } from './lc-ext-params.factory.js';
@@ -39,12 +40,21 @@ export class LcExtExplorer {
     private readonly registry: LcExtRegistry,
   ) {}
 
+  /** Registers every handler and computes the schema_request answer from them and the options. */
   register(): void {
     const { registry } = this;
     if (this.options.config !== undefined) registry.config = new LcExtDto(this.options.config);
     for (const found of this.explore()) {
       for (const meta of found.metas) this.registerOne(found, meta);
     }
+    const { views, config } = this.options;
+    registry.schema = schemaRequestAnswer({
+      views,
+      config,
+      actions: [...registry.actions].map(([name, entry]) => ({ name, ...entry.options })),
+      // As the vendor's framework does: the events the extension handles.
+      requiredEvents: [...registry.events.keys()],
+    });
   }
 
   private explore(): Found[] {
