@@ -13,6 +13,8 @@ import { TagsApi } from './tags.js';
 import { ExtensionsApi } from './extensions.js';
 import { InsightApi } from './insight.js';
 import { SearchApi } from './search.js';
+import { FpRulesApi } from './fp-rules.js';
+import { JobsApi } from './jobs.js';
 import type {
   ApiCallEvent,
   FormParams,
@@ -83,6 +85,8 @@ export class LimaCharlieClient {
   private extensionsApi: ExtensionsApi | undefined;
   private secretsApi: SecretsApi | undefined;
   private lookupsApi: HiveApi | undefined;
+  private fpRulesApi: FpRulesApi | undefined;
+  private jobsApi: JobsApi | undefined;
 
   constructor(options: LimaCharlieClientOptions) {
     assertUuid('oid', options.oid);
@@ -210,6 +214,18 @@ export class LimaCharlieClient {
   get lookups(): HiveApi {
     this.lookupsApi ??= new HiveApi(this.transport, 'lookup', this.oid);
     return this.lookupsApi;
+  }
+
+  /** False-positive rules (the `fp` hive). */
+  get fpRules(): FpRulesApi {
+    this.fpRulesApi ??= new FpRulesApi(this.transport, this.oid);
+    return this.fpRulesApi;
+  }
+
+  /** Service (replicant) jobs. */
+  get jobs(): JobsApi {
+    this.jobsApi ??= new JobsApi(this.transport, this.oid);
+    return this.jobsApi;
   }
 
   /**

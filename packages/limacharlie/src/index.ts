@@ -99,3 +99,5 @@ export {
   type SearchValidation,
 } from './search.js';
 export type { DrRuleHiveOptions, DrRuleRecord } from './types.js';
+export { FpRulesApi } from './fp-rules.js';
+export { JobsApi, type JobListOptions, type JobWaitOptions, type LcJob } from './jobs.js';

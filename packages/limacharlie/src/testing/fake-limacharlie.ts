@@ -26,6 +26,8 @@ import { FAKE_SEARCH_PREFIX, searchRoutes } from './routes-search.js';
 import { sensorListRoutes, sensorRoutes } from './routes-sensors.js';
 import { insightObjectRoutes } from './routes-insight-objects.js';
 import { sensorLifecycleRoutes, tagRoutes } from './routes-tags.js';
+import { jobRoutes } from './routes-jobs.js';
+import type { AddJobOptions, FakeJob } from './state-jobs.js';
 import type {
   AddAuditLogOptions,
   AddDetectionOptions,
@@ -82,6 +84,7 @@ const ROUTES: readonly FakeRoute[] = [
   ...insightObjectRoutes,
   ...hiveRoutes,
   ...orgSettingRoutes,
+  ...jobRoutes,
   ...sensorRoutes,
   ...tagRoutes,
   ...sensorLifecycleRoutes,
@@ -368,6 +371,17 @@ export class FakeLimaCharlie {
     this.releaseHung();
     this.taskHooks = [];
     this.lastPageToken = this.options.lastPageToken ?? 'omit';
+  }
+
+  /** Stores a service job (what `jobs.list/get/wait` read); `pendingReads` keeps it running. */
+  addJob(oid: string, options: AddJobOptions = {}): FakeJob {
+    this.store.org(oid);
+    return this.store.jobs.add(oid, options);
+  }
+
+  /** The job as stored, or undefined once deleted. */
+  getJob(oid: string, jobId: string): FakeJob | undefined {
+    return this.store.jobs.jobs.get(oid)?.get(jobId);
   }
 
   /** Stores a detection in the org's Insight history (what `detections.list` pages through). */

@@ -36,3 +36,4 @@ export type {
   FakeDetection,
   FakeEvent,
 } from './insight-state.js';
+export type { AddJobOptions, FakeJob } from './state-jobs.js';

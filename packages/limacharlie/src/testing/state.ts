@@ -11,6 +11,7 @@ import type {
   PutRuleOptions,
 } from './types.js';
 import { FakeInsight } from './insight-state.js';
+import { FakeJobsState } from './state-jobs.js';
 
 export const FAKE_NAMESPACES = ['general', 'managed', 'replicant'] as const;
 
@@ -58,6 +59,8 @@ export const FAKE_ALL_PERMISSIONS: readonly string[] = [
   'org.conf.get',
   'org.conf.set',
   ...FAKE_HIVES.flatMap((hive) => FAKE_HIVE_OPS.map((op) => `${hive}.${op}`)),
+  'job.get',
+  'job.del',
 ];
 
 export interface FakeToken {
@@ -97,6 +100,7 @@ export class FakeStore {
   readonly insight = new FakeInsight();
   readonly services = new FakeServicesState();
   readonly apiKeys = new Map<string, FakeApiKey>();
+  readonly jobs = new FakeJobsState();
 
   addOrg(options: AddOrgOptions): { oid: string; jwt: string } {
     const oid = options.oid ?? randomUUID();
@@ -236,6 +240,7 @@ export class FakeStore {
     this.insight.clear();
     this.services.clear();
     this.apiKeys.clear();
+    this.jobs.clear();
   }
 }
 
