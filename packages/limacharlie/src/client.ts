@@ -15,6 +15,7 @@ import { InsightApi } from './insight.js';
 import { SearchApi } from './search.js';
 import { FpRulesApi } from './fp-rules.js';
 import { JobsApi } from './jobs.js';
+import { PayloadsApi } from './payloads.js';
 import type {
   ApiCallEvent,
   FormParams,
@@ -87,6 +88,7 @@ export class LimaCharlieClient {
   private lookupsApi: HiveApi | undefined;
   private fpRulesApi: FpRulesApi | undefined;
   private jobsApi: JobsApi | undefined;
+  private payloadsApi: PayloadsApi | undefined;
 
   constructor(options: LimaCharlieClientOptions) {
     assertUuid('oid', options.oid);
@@ -226,6 +228,12 @@ export class LimaCharlieClient {
   get jobs(): JobsApi {
     this.jobsApi ??= new JobsApi(this.transport, this.oid);
     return this.jobsApi;
+  }
+
+  /** Payloads for sensors; contents move through signed storage URLs. */
+  get payloads(): PayloadsApi {
+    this.payloadsApi ??= new PayloadsApi(this.transport, this.oid);
+    return this.payloadsApi;
   }
 
   /**

@@ -101,3 +101,4 @@ export {
 export type { DrRuleHiveOptions, DrRuleRecord } from './types.js';
 export { FpRulesApi } from './fp-rules.js';
 export { JobsApi, type JobListOptions, type JobWaitOptions, type LcJob } from './jobs.js';
+export { PayloadsApi, type LcPayload } from './payloads.js';

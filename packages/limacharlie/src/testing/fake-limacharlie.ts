@@ -10,7 +10,7 @@ import {
   many,
   one,
   parseParams,
-  readBody,
+  readBodyBytes,
   send,
 } from './http-io.js';
 import type { FakeRoute, RouteContext } from './route.js';
@@ -28,6 +28,8 @@ import { insightObjectRoutes } from './routes-insight-objects.js';
 import { sensorLifecycleRoutes, tagRoutes } from './routes-tags.js';
 import { jobRoutes } from './routes-jobs.js';
 import type { AddJobOptions, FakeJob } from './state-jobs.js';
+import { payloadRoutes, serveStorage } from './routes-payloads.js';
+import { FAKE_STORAGE_PREFIX, type FakePayload } from './state-payloads.js';
 import type {
   AddAuditLogOptions,
   AddDetectionOptions,
@@ -85,6 +87,7 @@ const ROUTES: readonly FakeRoute[] = [
   ...hiveRoutes,
   ...orgSettingRoutes,
   ...jobRoutes,
+  ...payloadRoutes,
   ...sensorRoutes,
   ...tagRoutes,
   ...sensorLifecycleRoutes,
@@ -384,6 +387,17 @@ export class FakeLimaCharlie {
     return this.store.jobs.jobs.get(oid)?.get(jobId);
   }
 
+  /** Stores a payload as an upload would (what `payloads.list/download` read). */
+  putPayload(oid: string, name: string, content: Uint8Array | string): FakePayload {
+    this.store.org(oid);
+    const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
+    return this.store.payloads.put(oid, name, bytes, 'fake');
+  }
+
+  getPayload(oid: string, name: string): FakePayload | undefined {
+    return this.store.payloads.payloads.get(oid)?.get(name);
+  }
+
   /** Stores a detection in the org's Insight history (what `detections.list` pages through). */
   addDetection(oid: string, options: AddDetectionOptions): FakeDetection {
     this.store.org(oid);
@@ -425,7 +439,8 @@ export class FakeLimaCharlie {
     try {
       const url = new URL(req.url ?? '/', 'http://fake.invalid');
       const method = (req.method ?? 'GET').toUpperCase();
-      const body = await readBody(req);
+      const raw = await readBodyBytes(req);
+      const body = raw.toString('utf8');
       const query = parseParams(url.search);
       const form = isForm(req) ? parseParams(body) : {};
       this.calls.push({
@@ -455,6 +470,10 @@ export class FakeLimaCharlie {
           fault.body ?? { error: `injected HTTP ${fault.status}` },
           faultHeaders(fault),
         );
+        return;
+      }
+      if (url.pathname.startsWith(FAKE_STORAGE_PREFIX)) {
+        serveStorage(this.store.payloads, url.pathname, method, raw, res);
         return;
       }
       send(

@@ -37,3 +37,4 @@ export type {
   FakeEvent,
 } from './insight-state.js';
 export type { AddJobOptions, FakeJob } from './state-jobs.js';
+export type { FakePayload } from './state-payloads.js';

@@ -12,6 +12,7 @@ import type {
 } from './types.js';
 import { FakeInsight } from './insight-state.js';
 import { FakeJobsState } from './state-jobs.js';
+import { FakePayloadsState } from './state-payloads.js';
 
 export const FAKE_NAMESPACES = ['general', 'managed', 'replicant'] as const;
 
@@ -61,6 +62,8 @@ export const FAKE_ALL_PERMISSIONS: readonly string[] = [
   ...FAKE_HIVES.flatMap((hive) => FAKE_HIVE_OPS.map((op) => `${hive}.${op}`)),
   'job.get',
   'job.del',
+  'payload.ctrl',
+  'payload.use',
 ];
 
 export interface FakeToken {
@@ -101,6 +104,7 @@ export class FakeStore {
   readonly services = new FakeServicesState();
   readonly apiKeys = new Map<string, FakeApiKey>();
   readonly jobs = new FakeJobsState();
+  readonly payloads = new FakePayloadsState();
 
   addOrg(options: AddOrgOptions): { oid: string; jwt: string } {
     const oid = options.oid ?? randomUUID();
@@ -241,6 +245,7 @@ export class FakeStore {
     this.services.clear();
     this.apiKeys.clear();
     this.jobs.clear();
+    this.payloads.clear();
   }
 }
 
