@@ -16,6 +16,7 @@ import { SearchApi } from './search.js';
 import { FpRulesApi } from './fp-rules.js';
 import { JobsApi } from './jobs.js';
 import { PayloadsApi } from './payloads.js';
+import { InstallationKeysApi } from './installation-keys.js';
 import type {
   ApiCallEvent,
   FormParams,
@@ -89,6 +90,7 @@ export class LimaCharlieClient {
   private fpRulesApi: FpRulesApi | undefined;
   private jobsApi: JobsApi | undefined;
   private payloadsApi: PayloadsApi | undefined;
+  private installationKeysApi: InstallationKeysApi | undefined;
 
   constructor(options: LimaCharlieClientOptions) {
     assertUuid('oid', options.oid);
@@ -234,6 +236,12 @@ export class LimaCharlieClient {
   get payloads(): PayloadsApi {
     this.payloadsApi ??= new PayloadsApi(this.transport, this.oid);
     return this.payloadsApi;
+  }
+
+  /** Sensor installation keys. */
+  get installationKeys(): InstallationKeysApi {
+    this.installationKeysApi ??= new InstallationKeysApi(this.transport, this.oid);
+    return this.installationKeysApi;
   }
 
   /**

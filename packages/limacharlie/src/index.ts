@@ -102,3 +102,8 @@ export type { DrRuleHiveOptions, DrRuleRecord } from './types.js';
 export { FpRulesApi } from './fp-rules.js';
 export { JobsApi, type JobListOptions, type JobWaitOptions, type LcJob } from './jobs.js';
 export { PayloadsApi, type LcPayload } from './payloads.js';
+export {
+  InstallationKeysApi,
+  type InstallationKeyCreateOptions,
+  type LcInstallationKey,
+} from './installation-keys.js';

@@ -30,6 +30,8 @@ import { jobRoutes } from './routes-jobs.js';
 import type { AddJobOptions, FakeJob } from './state-jobs.js';
 import { payloadRoutes, serveStorage } from './routes-payloads.js';
 import { FAKE_STORAGE_PREFIX, type FakePayload } from './state-payloads.js';
+import { installationKeyRoutes } from './routes-installation-keys.js';
+import type { AddInstallationKeyOptions, FakeInstallationKey } from './state-installation-keys.js';
 import type {
   AddAuditLogOptions,
   AddDetectionOptions,
@@ -88,6 +90,7 @@ const ROUTES: readonly FakeRoute[] = [
   ...orgSettingRoutes,
   ...jobRoutes,
   ...payloadRoutes,
+  ...installationKeyRoutes,
   ...sensorRoutes,
   ...tagRoutes,
   ...sensorLifecycleRoutes,
@@ -396,6 +399,16 @@ export class FakeLimaCharlie {
 
   getPayload(oid: string, name: string): FakePayload | undefined {
     return this.store.payloads.payloads.get(oid)?.get(name);
+  }
+
+  /** Creates an installation key as `POST installationkeys/{oid}` would. */
+  addInstallationKey(oid: string, options: AddInstallationKeyOptions = {}): FakeInstallationKey {
+    this.store.org(oid);
+    return this.store.installationKeys.add(oid, options);
+  }
+
+  getInstallationKey(oid: string, iid: string): FakeInstallationKey | undefined {
+    return this.store.installationKeys.keys.get(oid)?.get(iid);
   }
 
   /** Stores a detection in the org's Insight history (what `detections.list` pages through). */

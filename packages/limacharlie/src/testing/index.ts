@@ -38,3 +38,4 @@ export type {
 } from './insight-state.js';
 export type { AddJobOptions, FakeJob } from './state-jobs.js';
 export type { FakePayload } from './state-payloads.js';
+export type { AddInstallationKeyOptions, FakeInstallationKey } from './state-installation-keys.js';

@@ -13,6 +13,7 @@ import type {
 import { FakeInsight } from './insight-state.js';
 import { FakeJobsState } from './state-jobs.js';
 import { FakePayloadsState } from './state-payloads.js';
+import { FakeInstallationKeysState } from './state-installation-keys.js';
 
 export const FAKE_NAMESPACES = ['general', 'managed', 'replicant'] as const;
 
@@ -64,6 +65,9 @@ export const FAKE_ALL_PERMISSIONS: readonly string[] = [
   'job.del',
   'payload.ctrl',
   'payload.use',
+  'ikey.list',
+  'ikey.set',
+  'ikey.del',
 ];
 
 export interface FakeToken {
@@ -105,6 +109,7 @@ export class FakeStore {
   readonly apiKeys = new Map<string, FakeApiKey>();
   readonly jobs = new FakeJobsState();
   readonly payloads = new FakePayloadsState();
+  readonly installationKeys = new FakeInstallationKeysState();
 
   addOrg(options: AddOrgOptions): { oid: string; jwt: string } {
     const oid = options.oid ?? randomUUID();
@@ -246,6 +251,7 @@ export class FakeStore {
     this.apiKeys.clear();
     this.jobs.clear();
     this.payloads.clear();
+    this.installationKeys.clear();
   }
 }
 
