@@ -17,6 +17,7 @@ import { FpRulesApi } from './fp-rules.js';
 import { JobsApi } from './jobs.js';
 import { PayloadsApi } from './payloads.js';
 import { InstallationKeysApi } from './installation-keys.js';
+import { YaraApi } from './yara.js';
 import type {
   ApiCallEvent,
   FormParams,
@@ -91,6 +92,7 @@ export class LimaCharlieClient {
   private jobsApi: JobsApi | undefined;
   private payloadsApi: PayloadsApi | undefined;
   private installationKeysApi: InstallationKeysApi | undefined;
+  private yaraApi: YaraApi | undefined;
 
   constructor(options: LimaCharlieClientOptions) {
     assertUuid('oid', options.oid);
@@ -242,6 +244,12 @@ export class LimaCharlieClient {
   get installationKeys(): InstallationKeysApi {
     this.installationKeysApi ??= new InstallationKeysApi(this.transport, this.oid);
     return this.installationKeysApi;
+  }
+
+  /** YARA rules, sources and scans, through the `yara` service. */
+  get yara(): YaraApi {
+    this.yaraApi ??= new YaraApi(this.transport, this.oid);
+    return this.yaraApi;
   }
 
   /**

@@ -107,3 +107,4 @@ export {
   type InstallationKeyCreateOptions,
   type LcInstallationKey,
 } from './installation-keys.js';
+export { YaraApi, type YaraAnswer, type YaraRuleOptions, type YaraScanOptions } from './yara.js';

@@ -31,6 +31,8 @@ import type { AddJobOptions, FakeJob } from './state-jobs.js';
 import { payloadRoutes, serveStorage } from './routes-payloads.js';
 import { FAKE_STORAGE_PREFIX, type FakePayload } from './state-payloads.js';
 import { installationKeyRoutes } from './routes-installation-keys.js';
+import { yaraRoutes } from './routes-yara.js';
+import type { FakeYaraRule, FakeYaraScan } from './state-yara.js';
 import type { AddInstallationKeyOptions, FakeInstallationKey } from './state-installation-keys.js';
 import type {
   AddAuditLogOptions,
@@ -91,6 +93,7 @@ const ROUTES: readonly FakeRoute[] = [
   ...jobRoutes,
   ...payloadRoutes,
   ...installationKeyRoutes,
+  ...yaraRoutes,
   ...sensorRoutes,
   ...tagRoutes,
   ...sensorLifecycleRoutes,
@@ -409,6 +412,21 @@ export class FakeLimaCharlie {
 
   getInstallationKey(oid: string, iid: string): FakeInstallationKey | undefined {
     return this.store.installationKeys.keys.get(oid)?.get(iid);
+  }
+
+  /** The org's `yara` service state: its rules and sources (live maps), and the scans run. */
+  yara(oid: string): {
+    rules: Map<string, FakeYaraRule>;
+    sources: Map<string, string>;
+    scans: FakeYaraScan[];
+  } {
+    this.store.org(oid);
+    const state = this.store.yara;
+    return {
+      rules: state.rulesOf(oid),
+      sources: state.sourcesOf(oid),
+      scans: state.scans.filter((s) => s.oid === oid),
+    };
   }
 
   /** Stores a detection in the org's Insight history (what `detections.list` pages through). */

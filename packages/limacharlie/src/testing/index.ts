@@ -39,3 +39,4 @@ export type {
 export type { AddJobOptions, FakeJob } from './state-jobs.js';
 export type { FakePayload } from './state-payloads.js';
 export type { AddInstallationKeyOptions, FakeInstallationKey } from './state-installation-keys.js';
+export type { FakeYaraRule, FakeYaraScan } from './state-yara.js';

@@ -14,6 +14,7 @@ import { FakeInsight } from './insight-state.js';
 import { FakeJobsState } from './state-jobs.js';
 import { FakePayloadsState } from './state-payloads.js';
 import { FakeInstallationKeysState } from './state-installation-keys.js';
+import { FakeYaraState } from './state-yara.js';
 
 export const FAKE_NAMESPACES = ['general', 'managed', 'replicant'] as const;
 
@@ -110,6 +111,7 @@ export class FakeStore {
   readonly jobs = new FakeJobsState();
   readonly payloads = new FakePayloadsState();
   readonly installationKeys = new FakeInstallationKeysState();
+  readonly yara = new FakeYaraState();
 
   addOrg(options: AddOrgOptions): { oid: string; jwt: string } {
     const oid = options.oid ?? randomUUID();
@@ -252,6 +254,7 @@ export class FakeStore {
     this.jobs.clear();
     this.payloads.clear();
     this.installationKeys.clear();
+    this.yara.clear();
   }
 }
 
