@@ -16,6 +16,11 @@ import { SearchApi } from './search.js';
 import { ArtifactsApi } from './artifacts.js';
 import { ExfilApi, IntegrityApi, LoggingRulesApi } from './service-rules.js';
 import { ReplayApi } from './replay.js';
+import { FpRulesApi } from './fp-rules.js';
+import { JobsApi } from './jobs.js';
+import { PayloadsApi } from './payloads.js';
+import { InstallationKeysApi } from './installation-keys.js';
+import { YaraApi } from './yara.js';
 import type {
   ApiCallEvent,
   FormParams,
@@ -91,6 +96,11 @@ export class LimaCharlieClient {
   private integrityApi: IntegrityApi | undefined;
   private exfilApi: ExfilApi | undefined;
   private replayApi: ReplayApi | undefined;
+  private fpRulesApi: FpRulesApi | undefined;
+  private jobsApi: JobsApi | undefined;
+  private payloadsApi: PayloadsApi | undefined;
+  private installationKeysApi: InstallationKeysApi | undefined;
+  private yaraApi: YaraApi | undefined;
 
   constructor(options: LimaCharlieClientOptions) {
     assertUuid('oid', options.oid);
@@ -247,6 +257,36 @@ export class LimaCharlieClient {
   get replay(): ReplayApi {
     this.replayApi ??= new ReplayApi(this.transport, this.oid);
     return this.replayApi;
+  }
+
+  /** False-positive rules (the `fp` hive). */
+  get fpRules(): FpRulesApi {
+    this.fpRulesApi ??= new FpRulesApi(this.transport, this.oid);
+    return this.fpRulesApi;
+  }
+
+  /** Service (replicant) jobs. */
+  get jobs(): JobsApi {
+    this.jobsApi ??= new JobsApi(this.transport, this.oid);
+    return this.jobsApi;
+  }
+
+  /** Payloads for sensors; contents move through signed storage URLs. */
+  get payloads(): PayloadsApi {
+    this.payloadsApi ??= new PayloadsApi(this.transport, this.oid);
+    return this.payloadsApi;
+  }
+
+  /** Sensor installation keys. */
+  get installationKeys(): InstallationKeysApi {
+    this.installationKeysApi ??= new InstallationKeysApi(this.transport, this.oid);
+    return this.installationKeysApi;
+  }
+
+  /** YARA rules, sources and scans, through the `yara` service. */
+  get yara(): YaraApi {
+    this.yaraApi ??= new YaraApi(this.transport, this.oid);
+    return this.yaraApi;
   }
 
   /**

@@ -30,7 +30,9 @@ interface Target {
   /** Relative to `/v1/` for API calls; `jwt` for the exchange. */
   path: string;
   url: string;
-  body: string | undefined;
+  body: string | Uint8Array | undefined;
+  /** The answer is bytes, not JSON (a signed storage URL). */
+  raw?: boolean;
   /** The exchange carries the API key in its body and no JWT. */
   exchange: boolean;
   /** Whether the JWT goes along (not for the exchange nor the few public endpoints). */
@@ -56,7 +58,7 @@ type AttemptOutcome =
 
 /** What was read of an answer; `complete: false` when it ran past the limit and was dropped. */
 interface AnswerText {
-  text: string;
+  bytes: Uint8Array;
   complete: boolean;
 }
 
@@ -134,6 +136,40 @@ export class LcTransport {
       authenticated: options.noAuth !== true,
       contentType,
     });
+  }
+
+  /**
+   * Moves bytes to or from a signed storage URL (a payload's `get_url` / `put_url`), without the
+   * JWT, as the SDK does; with the calls' timeout, retries, deadline, metrics and
+   * `maxResponseBytes`. Errors name the URL without its query, which holds the signature.
+   */
+  async transfer(
+    operation: string,
+    method: 'GET' | 'PUT',
+    url: string,
+    body?: Uint8Array,
+  ): Promise<Uint8Array> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw unexpectedShape(method, operation, 'an absolute signed URL', undefined);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      throw unexpectedShape(method, operation, 'an http(s) signed URL', undefined);
+    }
+    const value = await this.send({
+      operation,
+      method,
+      path: `${parsed.origin}${parsed.pathname}`,
+      url,
+      body,
+      raw: true,
+      exchange: false,
+      authenticated: false,
+      contentType: body === undefined ? undefined : 'application/octet-stream',
+    });
+    return value as Uint8Array;
   }
 
   /**
@@ -244,8 +280,11 @@ export class LcTransport {
       };
     }
     if (!answer.complete && response.ok) return this.tooLarge(response.status, target);
+    if (target.raw === true && response.ok) {
+      return { ok: true, status: response.status, value: answer.bytes };
+    }
     // The API has no reason to echo a token or the key, but an error must never carry one onward.
-    return this.interpret(response, this.config.auth.redact(answer.text), target);
+    return this.interpret(response, this.config.auth.redact(UTF8.decode(answer.bytes)), target);
   }
 
   private tooLarge(status: number, target: Target): AttemptOutcome {
@@ -345,7 +384,7 @@ function describe(target: Target): string {
  */
 async function readAnswer(response: Response, limit: number): Promise<AnswerText> {
   const reader = response.body?.getReader();
-  if (!reader) return { text: '', complete: true };
+  if (!reader) return { bytes: new Uint8Array(0), complete: true };
   if (response.ok && Number(response.headers.get('content-length')) > limit) {
     return drop(reader, [], 0, false);
   }
@@ -353,7 +392,7 @@ async function readAnswer(response: Response, limit: number): Promise<AnswerText
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return { text: decode(chunks, size), complete: true };
+    if (done) return { bytes: join(chunks, size), complete: true };
     if (size + value.byteLength > limit) {
       chunks.push(value.subarray(0, limit - size));
       return drop(reader, chunks, limit, !response.ok);
@@ -371,12 +410,12 @@ function drop(
 ): AnswerText {
   // Cancelling closes the connection (a half-read one cannot be reused): the rest is never sent.
   reader.cancel().catch(() => undefined);
-  return { text: keepHead ? decode(chunks, size) : '', complete: false };
+  return { bytes: keepHead ? join(chunks, size) : new Uint8Array(0), complete: false };
 }
 
-function decode(chunks: Uint8Array[], size: number): string {
-  if (chunks.length === 0) return '';
-  return UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+function join(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 0) return new Uint8Array(0);
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
 }
 
 function parseBody(text: string): { json: boolean; value: unknown } {

@@ -127,3 +127,12 @@ export {
   type ReplayRunOptions,
   type ReplayScanOptions,
 } from './replay.js';
+export { FpRulesApi } from './fp-rules.js';
+export { JobsApi, type JobListOptions, type JobWaitOptions, type LcJob } from './jobs.js';
+export { PayloadsApi, type LcPayload } from './payloads.js';
+export {
+  InstallationKeysApi,
+  type InstallationKeyCreateOptions,
+  type LcInstallationKey,
+} from './installation-keys.js';
+export { YaraApi, type YaraAnswer, type YaraRuleOptions, type YaraScanOptions } from './yara.js';

@@ -10,7 +10,7 @@ import {
   many,
   one,
   parseParams,
-  readBody,
+  readBodyBytes,
   send,
 } from './http-io.js';
 import type { FakeRoute, RouteContext } from './route.js';
@@ -29,6 +29,14 @@ import { sensorLifecycleRoutes, tagRoutes } from './routes-tags.js';
 import { FAKE_REPLAY_PREFIX, collectionRoutes } from './routes-collection.js';
 import { replayRoutes } from './routes-replay.js';
 import type { AddArtifactOptions, FakeArtifact } from './state-collection.js';
+import { jobRoutes } from './routes-jobs.js';
+import type { AddJobOptions, FakeJob } from './state-jobs.js';
+import { payloadRoutes, serveStorage } from './routes-payloads.js';
+import { FAKE_STORAGE_PREFIX, type FakePayload } from './state-payloads.js';
+import { installationKeyRoutes } from './routes-installation-keys.js';
+import { yaraRoutes } from './routes-yara.js';
+import type { FakeYaraRule, FakeYaraScan } from './state-yara.js';
+import type { AddInstallationKeyOptions, FakeInstallationKey } from './state-installation-keys.js';
 import type {
   AddAuditLogOptions,
   AddDetectionOptions,
@@ -85,6 +93,10 @@ const ROUTES: readonly FakeRoute[] = [
   ...insightObjectRoutes,
   ...hiveRoutes,
   ...orgSettingRoutes,
+  ...jobRoutes,
+  ...payloadRoutes,
+  ...installationKeyRoutes,
+  ...yaraRoutes,
   ...sensorRoutes,
   ...tagRoutes,
   ...sensorLifecycleRoutes,
@@ -375,6 +387,53 @@ export class FakeLimaCharlie {
     this.lastPageToken = this.options.lastPageToken ?? 'omit';
   }
 
+  /** Stores a service job (what `jobs.list/get/wait` read); `pendingReads` keeps it running. */
+  addJob(oid: string, options: AddJobOptions = {}): FakeJob {
+    this.store.org(oid);
+    return this.store.jobs.add(oid, options);
+  }
+
+  /** The job as stored, or undefined once deleted. */
+  getJob(oid: string, jobId: string): FakeJob | undefined {
+    return this.store.jobs.jobs.get(oid)?.get(jobId);
+  }
+
+  /** Stores a payload as an upload would (what `payloads.list/download` read). */
+  putPayload(oid: string, name: string, content: Uint8Array | string): FakePayload {
+    this.store.org(oid);
+    const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
+    return this.store.payloads.put(oid, name, bytes, 'fake');
+  }
+
+  getPayload(oid: string, name: string): FakePayload | undefined {
+    return this.store.payloads.payloads.get(oid)?.get(name);
+  }
+
+  /** Creates an installation key as `POST installationkeys/{oid}` would. */
+  addInstallationKey(oid: string, options: AddInstallationKeyOptions = {}): FakeInstallationKey {
+    this.store.org(oid);
+    return this.store.installationKeys.add(oid, options);
+  }
+
+  getInstallationKey(oid: string, iid: string): FakeInstallationKey | undefined {
+    return this.store.installationKeys.keys.get(oid)?.get(iid);
+  }
+
+  /** The org's `yara` service state: its rules and sources (live maps), and the scans run. */
+  yara(oid: string): {
+    rules: Map<string, FakeYaraRule>;
+    sources: Map<string, string>;
+    scans: FakeYaraScan[];
+  } {
+    this.store.org(oid);
+    const state = this.store.yara;
+    return {
+      rules: state.rulesOf(oid),
+      sources: state.sourcesOf(oid),
+      scans: state.scans.filter((s) => s.oid === oid),
+    };
+  }
+
   /** Stores a detection in the org's Insight history (what `detections.list` pages through). */
   addDetection(oid: string, options: AddDetectionOptions): FakeDetection {
     this.store.org(oid);
@@ -435,7 +494,8 @@ export class FakeLimaCharlie {
     try {
       const url = new URL(req.url ?? '/', 'http://fake.invalid');
       const method = (req.method ?? 'GET').toUpperCase();
-      const body = await readBody(req);
+      const raw = await readBodyBytes(req);
+      const body = raw.toString('utf8');
       const query = parseParams(url.search);
       const form = isForm(req) ? parseParams(body) : {};
       this.calls.push({
@@ -465,6 +525,10 @@ export class FakeLimaCharlie {
           fault.body ?? { error: `injected HTTP ${fault.status}` },
           faultHeaders(fault),
         );
+        return;
+      }
+      if (url.pathname.startsWith(FAKE_STORAGE_PREFIX)) {
+        serveStorage(this.store.payloads, url.pathname, method, raw, res);
         return;
       }
       send(

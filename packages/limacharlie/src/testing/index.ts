@@ -38,3 +38,7 @@ export type {
 } from './insight-state.js';
 export type { AddArtifactOptions, FakeArtifact } from './state-collection.js';
 export { FAKE_REPLAY_PREFIX } from './routes-collection.js';
+export type { AddJobOptions, FakeJob } from './state-jobs.js';
+export type { FakePayload } from './state-payloads.js';
+export type { AddInstallationKeyOptions, FakeInstallationKey } from './state-installation-keys.js';
+export type { FakeYaraRule, FakeYaraScan } from './state-yara.js';

@@ -12,6 +12,10 @@ import type {
   PutRuleOptions,
 } from './types.js';
 import { FakeInsight } from './insight-state.js';
+import { FakeJobsState } from './state-jobs.js';
+import { FakePayloadsState } from './state-payloads.js';
+import { FakeInstallationKeysState } from './state-installation-keys.js';
+import { FakeYaraState } from './state-yara.js';
 
 export const FAKE_NAMESPACES = ['general', 'managed', 'replicant'] as const;
 
@@ -63,6 +67,13 @@ export const FAKE_ALL_PERMISSIONS: readonly string[] = [
   'artifact.set',
   'artifact.del',
   'replicant.task',
+  'job.get',
+  'job.del',
+  'payload.ctrl',
+  'payload.use',
+  'ikey.list',
+  'ikey.set',
+  'ikey.del',
 ];
 
 export interface FakeToken {
@@ -103,6 +114,10 @@ export class FakeStore {
   readonly services = new FakeServicesState();
   readonly apiKeys = new Map<string, FakeApiKey>();
   readonly collection = new FakeCollectionState();
+  readonly jobs = new FakeJobsState();
+  readonly payloads = new FakePayloadsState();
+  readonly installationKeys = new FakeInstallationKeysState();
+  readonly yara = new FakeYaraState();
 
   addOrg(options: AddOrgOptions): { oid: string; jwt: string } {
     const oid = options.oid ?? randomUUID();
@@ -243,6 +258,10 @@ export class FakeStore {
     this.services.clear();
     this.apiKeys.clear();
     this.collection.clear();
+    this.jobs.clear();
+    this.payloads.clear();
+    this.installationKeys.clear();
+    this.yara.clear();
   }
 }
 
