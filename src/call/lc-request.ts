@@ -3,7 +3,6 @@ import type { LimaCharlieClient } from '@nestjs-lc-service/limacharlie';
 import { stringAt } from '../protocol/service/data-path.js';
 import type { LcEnvelope } from '../protocol/service/envelope.js';
 import { isOrglessEtype } from '../protocol/service/etypes.js';
-import type { LcClientFactory } from '../options/lc-service.options.js';
 import { redactJsonStrings } from './redact-json.js';
 
 /** One LimaCharlie call as a handler sees it. */
@@ -35,9 +34,19 @@ const NEVER_ABORTS = new AbortController().signal;
  * needs neither costs no timer, controller or client. The JWT sits in a private field: it never
  * shows in `JSON.stringify(request)` or `console.log(request)`.
  */
+/**
+ * Builds a call's client. The signal comes as a function: the built-in client asks for it on its
+ * first request, so a handler given a client it never uses costs no AbortController.
+ */
+export type LcCallClientFactory = (
+  oid: string,
+  jwt: string,
+  signal: () => AbortSignal,
+) => LimaCharlieClient;
+
 export class LcCall implements LcRequest {
   readonly #jwt: string | undefined;
-  readonly #clientFactory: LcClientFactory;
+  readonly #clientFactory: LcCallClientFactory;
   #controller: AbortController | undefined;
   #expired = false;
   #client: LimaCharlieClient | null | undefined;
@@ -54,7 +63,7 @@ export class LcCall implements LcRequest {
   /** For a reply to a tracked task: what its `@LcTaskCallback` receives. */
   task: LcCallTask | undefined = undefined;
 
-  constructor(envelope: LcEnvelope, clientFactory: LcClientFactory) {
+  constructor(envelope: LcEnvelope, clientFactory: LcCallClientFactory) {
     this.eventType = envelope.etype;
     this.messageId = envelope.mid;
     this.oid = envelope.oid;
@@ -87,7 +96,7 @@ export class LcCall implements LcRequest {
     if (this.#client === undefined) {
       this.#client =
         this.oid !== undefined && this.#jwt !== undefined && !isOrglessEtype(this.eventType)
-          ? this.#clientFactory(this.oid, this.#jwt, this.signal)
+          ? this.#clientFactory(this.oid, this.#jwt, () => this.signal)
           : null;
     }
     return this.#client;

@@ -4,19 +4,26 @@ import { LcInteractive } from '../interactive/lc-interactive.js';
 import type { LcMetrics } from '../metrics/lc-metrics.js';
 import { LC_METRICS } from '../operations/operations.tokens.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
+import type { LcCallClientFactory } from '../call/lc-request.js';
 import type { LcClientFactory, ResolvedLcOptions } from '../options/lc-service.options.js';
 
 /** Builds the per-org client of a call: the user's factory or the built-in one. */
 @Injectable()
 export class LcClients {
-  readonly create: LcClientFactory;
+  readonly create: LcCallClientFactory;
 
   constructor(
     @Inject(LC_OPTIONS) options: ResolvedLcOptions,
     @Inject(LC_METRICS) metrics: LcMetrics | null,
     interactive: LcInteractive,
   ) {
-    const factory = clientFactoryOf(options, metrics);
+    const user = options.limaCharlie.clientFactory;
+    // A user's factory gets the signal itself, as its type promises; the built-in client takes
+    // it lazily.
+    const factory: LcCallClientFactory =
+      user === undefined
+        ? builtIn(options, metrics)
+        : (oid, jwt, signal) => user(oid, jwt, signal());
     // Clients of an interactive service, the user's own factory's included, can track tasks.
     this.create = interactive.enabled
       ? (oid, jwt, signal) => {
@@ -33,7 +40,13 @@ export function clientFactoryOf(
   options: ResolvedLcOptions,
   metrics: LcMetrics | null,
 ): LcClientFactory {
-  if (options.limaCharlie.clientFactory !== undefined) return options.limaCharlie.clientFactory;
+  return options.limaCharlie.clientFactory ?? builtIn(options, metrics);
+}
+
+function builtIn(
+  options: ResolvedLcOptions,
+  metrics: LcMetrics | null,
+): (oid: string, jwt: string, signal: AbortSignal | (() => AbortSignal)) => LimaCharlieClient {
   const { apiUrl, timeoutMs, maxAttempts, maxResponseBytes } = options.limaCharlie;
   const onApiCall = metrics?.apiCall;
   return (oid, jwt, signal) =>

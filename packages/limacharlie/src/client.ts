@@ -1,7 +1,7 @@
 import { ApiKeyJwt, StaticJwt, type JwtSource } from './auth.js';
 import { HiveApi } from './hive.js';
 import { SecretsApi } from './secrets.js';
-import { LcTransport } from './http.js';
+import { LcTransport, type TransportConfig } from './http.js';
 import { effectivePermissions, fetchWhoAmI } from './identity.js';
 import { OrgApi } from './org.js';
 import { OutputsApi } from './outputs.js';
@@ -51,8 +51,12 @@ export interface LimaCharlieClientOptions {
   uid?: string;
   /** Where `apiKey` is exchanged (default `https://jwt.limacharlie.io`); tests point it at a fake. */
   jwtUrl?: string;
-  /** The protocol request's deadline: aborts every call, retry waits included. */
-  signal?: AbortSignal;
+  /**
+   * The protocol request's deadline: aborts every call, retry waits included. A function is
+   * called on the first request, so a client built for every call costs no AbortController until
+   * it is used.
+   */
+  signal?: AbortSignal | (() => AbortSignal);
   /** REST root without `/v1` (default `https://api.limacharlie.io`); tests point it at a fake. */
   apiUrl?: string;
   /** Per-attempt timeout (default 30000). */
@@ -125,16 +129,22 @@ export class LimaCharlieClient {
 
     this.oid = options.oid;
     this.tracker = options.taskTracker;
-    const transport: LcTransport = new LcTransport({
+    const signal = options.signal;
+    const config: TransportConfig = {
       apiUrl,
       auth: jwtSource(options, () => transport),
-      signal: options.signal,
+      signal: typeof signal === 'function' ? undefined : signal,
       timeoutMs,
       maxAttempts,
       maxResponseBytes,
       backoff,
       onApiCall: options.onApiCall,
-    });
+    };
+    if (typeof signal === 'function') {
+      let resolved: AbortSignal | undefined;
+      Object.defineProperty(config, 'signal', { get: () => (resolved ??= signal()) });
+    }
+    const transport: LcTransport = new LcTransport(config);
     this.transport = transport;
   }
 
@@ -324,10 +334,17 @@ function jwtSource(options: LimaCharlieClientOptions, transport: () => LcTranspo
   return new ApiKeyJwt(apiKey, () => transport().exchangeJwt(jwtUrl, { secret: apiKey, uid, oid }));
 }
 
+/** URLs already found valid: a client built per call checks its API root once, not each time. */
+const validUrls = new Set<string>();
+const MAX_VALID_URLS = 64;
+
 function requireHttpUrl(name: string, url: string): void {
-  if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) {
-    throw new TypeError(`LimaCharlie ${name} must be an http(s) URL, got ${JSON.stringify(url)}`);
+  if (validUrls.has(url)) return;
+  if (/^https?:\/\//i.test(url) && URL.canParse(url)) {
+    if (validUrls.size < MAX_VALID_URLS) validUrls.add(url);
+    return;
   }
+  throw new TypeError(`LimaCharlie ${name} must be an http(s) URL, got ${JSON.stringify(url)}`);
 }
 
 function requirePositive(name: string, value: number): void {

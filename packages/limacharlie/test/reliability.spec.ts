@@ -159,6 +159,23 @@ describe('LimaCharlieClient reliability', () => {
     expect(fake().calls).toHaveLength(1);
   });
 
+  it('takes the deadline as a function, asked for once, on the first request', async () => {
+    let asked = 0;
+    const { lc } = newOrgClient(fake(), {
+      signal: () => {
+        asked++;
+        return AbortSignal.timeout(100);
+      },
+    });
+    expect(asked).toBe(0);
+    fake().hangNext({ path: 'who' });
+
+    const err = await rejectionOf(lc.whoAmI());
+    expect(err).toMatchObject({ kind: 'deadline', status: 0 });
+    await lc.org.info().catch(() => undefined);
+    expect(asked).toBe(1);
+  });
+
   it('makes no call once the deadline has passed', async () => {
     const deadline = new AbortController();
     deadline.abort();
