@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
-import type { LcInvoke } from '../call/lc-handler-entry.js';
 import { LC_EXT_METADATA, type LcExtMeta } from '../decorators/lc-extension.decorators.js';
-import { argsOf, LC_ARGS_METADATA } from '../decorators/nest-metadata.js';
 import { handlerIsIdempotent } from '../idempotency/handler-idempotency.js';
-import { LC_CONTEXT_TYPE, LC_OPTIONS } from '../lc-service.constants.js';
+import { LC_OPTIONS } from '../lc-service.constants.js';
 import type { ResolvedLcExtOptions } from '../options/extension-options.js';
 import { LcConfigError } from '../options/lc-config-error.js';
 import { LcExtDto } from '../params/ext-dto.js';
@@ -13,8 +11,8 @@ import { EXT_EVENT_NAMES } from '../protocol/extension/messages.js';
 import { classNameOf, prototypeOf } from './lc-explorer.js';
 import { LcExtParamsFactory } from './lc-ext-params.factory.js';
 import { LcExtRegistry, type LcExtEntry } from './lc-ext-registry.js';
+import { methodInvoker } from './lc-method-invoker.js';
 
-const INVOKER_OPTIONS = { guards: true, interceptors: true, filters: false };
 const MODULE = 'LcExtensionModule';
 
 interface Found {
@@ -154,26 +152,16 @@ export class LcExtExplorer {
 
   private entry(found: Found, name: string, where: string): LcExtEntry {
     const { instance, methodName } = found;
-    const proto = Object.getPrototypeOf(instance) as Record<
-      string,
-      (...args: unknown[]) => unknown
-    >;
-    const callback = proto[methodName];
-    const invoke = this.contextCreator.create(
-      instance as Record<string, unknown>,
-      callback,
-      methodName,
-      LC_ARGS_METADATA,
+    const { callback, invoke, plain } = methodInvoker(
+      this.contextCreator,
       this.paramsFactory,
-      undefined,
-      undefined,
-      INVOKER_OPTIONS,
-      LC_CONTEXT_TYPE,
-    ) as unknown as LcInvoke;
+      instance,
+      methodName,
+    );
     return {
       name,
       invoke,
-      plain: argsOf(instance.constructor, methodName) === undefined,
+      plain,
       idempotent: handlerIsIdempotent(callback, this.options.idempotency, where),
     };
   }

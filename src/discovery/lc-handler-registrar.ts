@@ -2,11 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ExternalContextCreator } from '@nestjs/core';
 import type { LcInvoke } from '../call/lc-handler-entry.js';
 import type { LcHandlerMeta } from '../decorators/lc-handler.decorator.js';
-import { argsOf, LC_ARGS_METADATA } from '../decorators/nest-metadata.js';
 import { handlerIsIdempotent } from '../idempotency/handler-idempotency.js';
 import { isTrackedTaskName } from '../interactive/investigation-id.js';
 import { LcInteractive } from '../interactive/lc-interactive.js';
-import { LC_CONTEXT_TYPE, LC_OPTIONS } from '../lc-service.constants.js';
+import { LC_OPTIONS } from '../lc-service.constants.js';
 import { LcConfigError } from '../options/lc-config-error.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import { prepareHandlerParams } from '../params/handler-params.js';
@@ -16,8 +15,7 @@ import { LcServiceState } from '../service/lc-service.state.js';
 import type { LcDiscoveredMethod } from './lc-explorer.js';
 import { LcHandlerRegistry } from './lc-handler.registry.js';
 import { LcParamsFactory } from './lc-params.factory.js';
-
-const INVOKER_OPTIONS = { guards: true, interceptors: true, filters: false };
+import { methodInvoker } from './lc-method-invoker.js';
 
 /**
  * Turns discovered methods into what the Service protocol serves: each handler checked and given
@@ -163,30 +161,20 @@ export class LcHandlerRegistrar {
     );
   }
 
-  /** One ExternalContextCreator invoker per method: guards, pipes and interceptors included. */
+  /**
+   * The calling convention is the method's own declaration: with LC parameter decorators it gets
+   * what they ask for; without any it is called like the Python RI, `(lc, oid, request)`.
+   */
   private invoker(
     instance: object,
     methodName: string,
   ): { callback: (...args: unknown[]) => unknown; invoke: LcInvoke; wantsClientArg: boolean } {
-    const proto = Object.getPrototypeOf(instance) as Record<
-      string,
-      (...args: unknown[]) => unknown
-    >;
-    const callback = proto[methodName];
-    const invoke = this.contextCreator.create(
-      instance as Record<string, unknown>,
-      callback,
-      methodName,
-      LC_ARGS_METADATA,
+    const { callback, invoke, plain } = methodInvoker(
+      this.contextCreator,
       this.paramsFactory,
-      undefined,
-      undefined,
-      INVOKER_OPTIONS,
-      LC_CONTEXT_TYPE,
-    ) as unknown as LcInvoke;
-    // The calling convention is the method's own declaration: with LC parameter decorators it gets
-    // what they ask for; without any it is called like the Python RI, `(lc, oid, request)`.
-    const riStyle = argsOf(instance.constructor, methodName) === undefined;
-    return { callback, invoke, wantsClientArg: riStyle };
+      instance,
+      methodName,
+    );
+    return { callback, invoke, wantsClientArg: plain };
   }
 }

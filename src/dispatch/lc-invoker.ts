@@ -15,6 +15,42 @@ import { errorAnswer, resultToWire } from './lc-result.js';
 
 class DeadlineReached extends Error {}
 
+/** What `answerBy` needs of a call, whichever protocol it came in. */
+interface LcExpiringCall {
+  readonly eventType: string;
+  expire(): void;
+  redact(text: string): string;
+}
+
+/**
+ * Settles with the handler, or rejects with `reached()` at `at`: the answer goes then, the call's
+ * signal aborts, and the handler stays counted in progress until it really returns.
+ */
+export function answerBy(
+  deadlines: LcDeadlineWatch,
+  at: number,
+  running: Promise<unknown>,
+  call: LcExpiringCall,
+  runState: LcRunState,
+  logger: Logger,
+  reached: () => Error,
+  /** What `at` is, in the log line of a handler failing later: `deadline` or `timeout`. */
+  what = 'deadline',
+): Promise<unknown> {
+  return deadlines.race(at, running, () => {
+    runState.inFlight++;
+    running.then(
+      () => runState.inFlight--,
+      (err: unknown) => {
+        runState.inFlight--;
+        logger.warn(`${call.eventType} failed after its ${what}: ${call.redact(String(err))}`);
+      },
+    );
+    call.expire();
+    return reached();
+  });
+}
+
 /**
  * Runs one handler for a call: once per `mid` when it is idempotent, inside the call's
  * AsyncLocalStorage when something reads it, answered by the deadline, its result or error
@@ -60,20 +96,7 @@ export class LcHandlerInvoker {
     const deadline = call.deadlineMs;
     if (deadline === undefined) return running;
     const replyAt = replyBy(deadline, Date.now());
-    const runState = this.runState;
-    return this.deadlines.race(replyAt, running, () => {
-      // The reply goes now; the handler stays counted in progress until it really returns.
-      runState.inFlight++;
-      running.then(
-        () => runState.inFlight--,
-        (err: unknown) => {
-          runState.inFlight--;
-          this.logger.warn(
-            `${call.eventType} failed after its deadline: ${call.redact(String(err))}`,
-          );
-        },
-      );
-      call.expire();
+    return answerBy(this.deadlines, replyAt, running, call, this.runState, this.logger, () => {
       return new DeadlineReached();
     });
   }

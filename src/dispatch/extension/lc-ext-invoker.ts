@@ -10,6 +10,7 @@ import type { ResolvedLcExtOptions } from '../../options/extension-options.js';
 import { LcError } from '../../protocol/lc-error.js';
 import { extFailure, type LcExtWireResponse } from '../../protocol/extension/messages.js';
 import { extResultToWire, LcExtInvalidResultError } from '../../protocol/extension/response.js';
+import { answerBy } from '../lc-invoker.js';
 import { httpExceptionMessage, isHttpException } from '../lc-result.js';
 
 class TimeoutReached extends Error {}
@@ -55,34 +56,9 @@ export class LcExtInvoker {
   private withinTimeout(call: LcExtCall, running: Promise<unknown>): Promise<unknown> {
     const deadline = call.deadlineMs;
     if (deadline === undefined) return running;
-    const runState = this.runState;
-    return new Promise((resolve, reject) => {
-      const watched = this.deadlines.watch(deadline, () => {
-        // The reply goes now; the handler stays counted in progress until it really returns.
-        runState.inFlight++;
-        running.then(
-          () => runState.inFlight--,
-          (err: unknown) => {
-            runState.inFlight--;
-            this.logger.warn(
-              `${call.eventType} failed after its timeout: ${call.redact(String(err))}`,
-            );
-          },
-        );
-        call.expire();
-        reject(new TimeoutReached());
-      });
-      running.then(
-        (value) => {
-          this.deadlines.cancel(watched);
-          resolve(value);
-        },
-        (err: unknown) => {
-          this.deadlines.cancel(watched);
-          reject(err);
-        },
-      );
-    });
+    const reached = (): Error => new TimeoutReached();
+    const { deadlines, runState, logger } = this;
+    return answerBy(deadlines, deadline, running, call, runState, logger, reached, 'timeout');
   }
 
   private failed(entry: LcExtEntry, call: LcExtCall, err: unknown): LcExtWireResponse {
