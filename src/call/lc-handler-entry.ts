@@ -9,7 +9,10 @@ export interface LcHandlerEntry {
   readonly name: string;
   readonly etype: string;
   readonly invoke: LcInvoke;
-  /** No LC parameter decorators: called like the Python RI, `(lc, oid, request)`. */
+  /**
+   * No LC parameter decorators: called like the Python RI, `(lc, oid, request)`, with the client
+   * built, unless the method declares no parameters at all (then `lc` is null).
+   */
   readonly wantsClientArg: boolean;
   /** The `params` / `args` DTO, validated and built before the handler runs. */
   readonly params?: LcDtoParams;

@@ -169,12 +169,12 @@ export class LcHandlerRegistrar {
     instance: object,
     methodName: string,
   ): { callback: (...args: unknown[]) => unknown; invoke: LcInvoke; wantsClientArg: boolean } {
-    const { callback, invoke, plain } = methodInvoker(
+    const { callback, invoke, plain, takesNoArgs } = methodInvoker(
       this.contextCreator,
       this.paramsFactory,
       instance,
       methodName,
     );
-    return { callback, invoke, wantsClientArg: plain };
+    return { callback, invoke, wantsClientArg: plain && !takesNoArgs };
   }
 }

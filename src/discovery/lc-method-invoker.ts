@@ -17,6 +17,19 @@ export interface LcMethodInvoker {
    * the protocol's plain convention (the Python RI's `(lc, oid, request)` for services).
    */
   plain: boolean;
+  /**
+   * The method's parameter list is empty and it does not read `arguments`: nothing it can see
+   * would use a client, so a plain call passes null in its place and builds none.
+   */
+  takesNoArgs: boolean;
+}
+
+const EMPTY_PARAMETER_LIST = /^[^(]*\(\s*\)/;
+
+function takesNoArgs(method: (...args: unknown[]) => unknown): boolean {
+  if (method.length > 0) return false;
+  const source = Function.prototype.toString.call(method);
+  return EMPTY_PARAMETER_LIST.test(source) && !/\barguments\b/.test(source);
 }
 
 /** One ExternalContextCreator invoker per method, for both protocols' handlers. */
@@ -39,5 +52,10 @@ export function methodInvoker(
     INVOKER_OPTIONS,
     LC_CONTEXT_TYPE,
   ) as unknown as LcInvoke;
-  return { callback, invoke, plain: argsOf(instance.constructor, methodName) === undefined };
+  return {
+    callback,
+    invoke,
+    plain: argsOf(instance.constructor, methodName) === undefined,
+    takesNoArgs: takesNoArgs(callback),
+  };
 }

@@ -243,6 +243,18 @@ describe.each(ADAPTERS)('module options (%s)', (adapter) => {
       uninstall(lc: LimaCharlieClient) {
         return lcResponse({ data: { isClient: lc instanceof LimaCharlieClient } });
       }
+
+      // Declares nothing: no client is built for it.
+      @LcHandler('detection')
+      other() {
+        return true;
+      }
+
+      // Rest parameters are parameters: the RI convention gives it a client.
+      @LcHandler('new_sensor')
+      sensor(...args: unknown[]) {
+        return lcResponse({ data: { isClient: args[0] instanceof LimaCharlieClient } });
+      }
     }
     const t = await startLcApp({
       adapter,
@@ -264,8 +276,17 @@ describe.each(ADAPTERS)('module options (%s)', (adapter) => {
       expect((await t.client.send('org_uninstall', { jwt: JWT })).body.data).toEqual({
         isClient: true,
       });
+      expect((await t.client.send('detection', { jwt: JWT, data: { cat: 'x' } })).body).toEqual({
+        success: true,
+        data: {},
+      });
+      const sid = '22222222-3333-4444-8555-666666666666';
+      expect((await t.client.send('new_sensor', { jwt: JWT, data: { sid } })).body.data).toEqual({
+        isClient: true,
+      });
       expect(built).toEqual([
         { oid, jwtSeen: true, aborted: false },
+        { oid: expect.any(String), jwtSeen: true, aborted: false },
         { oid: expect.any(String), jwtSeen: true, aborted: false },
       ]);
     } finally {

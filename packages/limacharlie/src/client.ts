@@ -82,29 +82,29 @@ export interface LimaCharlieClientOptions {
 export class LimaCharlieClient {
   readonly oid: string;
   protected readonly transport: LcTransport;
-  private orgApi: OrgApi | undefined;
-  private sensorsApi: SensorsApi | undefined;
-  private rulesApi: RulesApi | undefined;
-  private outputsApi: OutputsApi | undefined;
+  declare private orgApi: OrgApi | undefined;
+  declare private sensorsApi: SensorsApi | undefined;
+  declare private rulesApi: RulesApi | undefined;
+  declare private outputsApi: OutputsApi | undefined;
   private tracker: TaskTracker | undefined;
-  private detectionsApi: DetectionsApi | undefined;
-  private auditLogsApi: AuditLogsApi | undefined;
-  private tagsApi: TagsApi | undefined;
-  private insightApi: InsightApi | undefined;
-  private searchApi: SearchApi | undefined;
-  private extensionsApi: ExtensionsApi | undefined;
-  private secretsApi: SecretsApi | undefined;
-  private lookupsApi: HiveApi | undefined;
-  private artifactsApi: ArtifactsApi | undefined;
-  private loggingRulesApi: LoggingRulesApi | undefined;
-  private integrityApi: IntegrityApi | undefined;
-  private exfilApi: ExfilApi | undefined;
-  private replayApi: ReplayApi | undefined;
-  private fpRulesApi: FpRulesApi | undefined;
-  private jobsApi: JobsApi | undefined;
-  private payloadsApi: PayloadsApi | undefined;
-  private installationKeysApi: InstallationKeysApi | undefined;
-  private yaraApi: YaraApi | undefined;
+  declare private detectionsApi: DetectionsApi | undefined;
+  declare private auditLogsApi: AuditLogsApi | undefined;
+  declare private tagsApi: TagsApi | undefined;
+  declare private insightApi: InsightApi | undefined;
+  declare private searchApi: SearchApi | undefined;
+  declare private extensionsApi: ExtensionsApi | undefined;
+  declare private secretsApi: SecretsApi | undefined;
+  declare private lookupsApi: HiveApi | undefined;
+  declare private artifactsApi: ArtifactsApi | undefined;
+  declare private loggingRulesApi: LoggingRulesApi | undefined;
+  declare private integrityApi: IntegrityApi | undefined;
+  declare private exfilApi: ExfilApi | undefined;
+  declare private replayApi: ReplayApi | undefined;
+  declare private fpRulesApi: FpRulesApi | undefined;
+  declare private jobsApi: JobsApi | undefined;
+  declare private payloadsApi: PayloadsApi | undefined;
+  declare private installationKeysApi: InstallationKeysApi | undefined;
+  declare private yaraApi: YaraApi | undefined;
 
   constructor(options: LimaCharlieClientOptions) {
     assertUuid('oid', options.oid);
@@ -129,21 +129,16 @@ export class LimaCharlieClient {
 
     this.oid = options.oid;
     this.tracker = options.taskTracker;
-    const signal = options.signal;
     const config: TransportConfig = {
       apiUrl,
       auth: jwtSource(options, () => transport),
-      signal: typeof signal === 'function' ? undefined : signal,
+      signal: options.signal,
       timeoutMs,
       maxAttempts,
       maxResponseBytes,
       backoff,
       onApiCall: options.onApiCall,
     };
-    if (typeof signal === 'function') {
-      let resolved: AbortSignal | undefined;
-      Object.defineProperty(config, 'signal', { get: () => (resolved ??= signal()) });
-    }
     const transport: LcTransport = new LcTransport(config);
     this.transport = transport;
   }

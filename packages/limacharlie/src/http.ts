@@ -15,7 +15,8 @@ import { USER_AGENT } from './user-agent.js';
 export interface TransportConfig {
   apiUrl: string;
   auth: JwtSource;
-  signal: AbortSignal | undefined;
+  /** A function is called once, on first need: a client built per call may never make one. */
+  signal: AbortSignal | (() => AbortSignal) | undefined;
   timeoutMs: number;
   maxAttempts: number;
   maxResponseBytes: number;
@@ -74,17 +75,36 @@ const PERMISSION_PATTERNS = [
 ];
 const UTF8 = new TextDecoder();
 
+/** API roots already turned into `{root}/v1/`: a client built per call derives its own once. */
+const baseUrls = new Map<string, string>();
+const MAX_BASE_URLS = 64;
+
+function baseUrlOf(apiUrl: string): string {
+  let base = baseUrls.get(apiUrl);
+  if (base === undefined) {
+    base = `${apiUrl.replace(/\/+$/, '')}/v1/`;
+    if (baseUrls.size < MAX_BASE_URLS) baseUrls.set(apiUrl, base);
+  }
+  return base;
+}
+
 /** One org's authenticated HTTP channel: encoding, timeouts, deadline, retries, typed errors. */
 export class LcTransport {
   private readonly baseUrl: string;
+  private deadline: AbortSignal | (() => AbortSignal) | undefined;
 
   constructor(private readonly config: TransportConfig) {
-    this.baseUrl = `${config.apiUrl.replace(/\/+$/, '')}/v1/`;
+    this.baseUrl = baseUrlOf(config.apiUrl);
+    this.deadline = config.signal;
   }
 
   /** The call's deadline, for waits between calls (polling) to end with it. */
   get signal(): AbortSignal | undefined {
-    return this.config.signal;
+    const deadline = this.deadline;
+    if (typeof deadline !== 'function') return deadline;
+    const signal = deadline();
+    this.deadline = signal;
+    return signal;
   }
 
   /** Also bounds what a compressed answer may inflate to. */
@@ -198,7 +218,7 @@ export class LcTransport {
     let renewed = false;
     let counted = 0;
     for (let attempt = 1; ; attempt++) {
-      if (this.config.signal?.aborted) throw this.deadlineError(target);
+      if (this.signal?.aborted) throw this.deadlineError(target);
       let jwt: string | undefined;
       if (target.authenticated) {
         const token = this.config.auth.token();
@@ -226,7 +246,7 @@ export class LcTransport {
         throw error;
       }
       const delay = backoffDelay(counted, this.config.backoff, outcome.retryAfterMs);
-      if (!(await abortableSleep(delay, this.config.signal))) {
+      if (!(await abortableSleep(delay, this.signal))) {
         throw this.deadlineError(target, error);
       }
     }
@@ -235,7 +255,7 @@ export class LcTransport {
   private async attempt(target: Target, jwt: string | undefined): Promise<AttemptOutcome> {
     const { method, path } = target;
     const timeout = AbortSignal.timeout(this.config.timeoutMs);
-    const deadline = this.config.signal;
+    const deadline = this.signal;
     const signal = deadline ? AbortSignal.any([deadline, timeout]) : timeout;
     const headers: Record<string, string> = { 'user-agent': USER_AGENT };
     if (jwt !== undefined) headers.authorization = `bearer ${jwt}`;
