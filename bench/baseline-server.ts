@@ -1,5 +1,11 @@
 import { createServer, type ServerResponse } from 'node:http';
-import { BODY_LIMIT, minimalAnswer, TOO_LARGE, type MinimalReply } from './minimal-answer.js';
+import {
+  BODY_LIMIT,
+  minimalAnswer,
+  minimalExtAnswer,
+  TOO_LARGE,
+  type MinimalReply,
+} from './minimal-answer.js';
 
 /** The baseline: bare node:http around the minimum work (whole body read, then minimalAnswer). */
 
@@ -27,7 +33,13 @@ const server = createServer((req, res) => {
   });
   req.on('end', () => {
     const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-    reply(res, minimalAnswer(body, req.headers['lc-svc-sig']));
+    const extSig = req.headers['lc-ext-sig'];
+    reply(
+      res,
+      extSig === undefined
+        ? minimalAnswer(body, req.headers['lc-svc-sig'])
+        : minimalExtAnswer(body, extSig),
+    );
   });
 });
 

@@ -1,11 +1,12 @@
 import { runLoad, type LoadOptions, type LoadResult } from './load.js';
-import { health } from './payloads.js';
+import { extHeartbeat, health } from './payloads.js';
 import type { Scenario } from './scenarios.js';
 import {
   cpuMs,
   freePort,
   peakRss,
   resetPeakRss,
+  SAMPLE_KINDS,
   spawnServer,
   stopServer,
   waitReady,
@@ -71,8 +72,15 @@ export async function compareScenario(
   scenario: Scenario,
   settings: CompareSettings,
 ): Promise<ScenarioSummary> {
-  const { secret, kinds } = settings;
+  const { secret } = settings;
+  // The extension sample reads neither LC_FAST_PATH nor LC_ASYNC_CONTEXT: those variants would be
+  // the plain module again under another name.
+  const kinds =
+    scenario.sample === 'extension'
+      ? settings.kinds.filter((k) => k === 'module' || !SAMPLE_KINDS.includes(k))
+      : settings.kinds;
   const call = scenario.call(secret);
+  const ready = scenario.sample === 'extension' ? extHeartbeat(secret) : health(secret);
   const requests = [{ method: 'POST', path: '/', headers: call.headers, body: call.body }];
   const servers = new Map<ServerKind, RunningServer>();
   const runs = new Map<ServerKind, Run[]>(kinds.map((k) => [k, []]));
@@ -86,10 +94,10 @@ export async function compareScenario(
   try {
     for (const kind of kinds) {
       const args = kind === 'module' ? settings.moduleNodeArgs : [];
-      servers.set(kind, spawnServer(kind, await freePort(), secret, args));
+      servers.set(kind, spawnServer(kind, await freePort(), secret, args, scenario.sample));
     }
     for (const server of servers.values()) {
-      await waitReady(server, health(secret));
+      await waitReady(server, ready);
       await runLoad({ ...load(server), durationS: settings.warmupS });
       resetPeakRss(server);
     }

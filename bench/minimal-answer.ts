@@ -1,10 +1,10 @@
 import { createHash, createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 
 /**
- * The bare minimum a LimaCharlie service does per call, with no framework: HMAC-SHA256 over the
- * raw body, a constant-time compare, JSON.parse, and a small reply built and JSON.stringify-ed.
- * The reference servers wrap it in their HTTP layer; the bench divides the module's numbers by
- * theirs.
+ * The bare minimum a LimaCharlie service or extension does per call, with no framework:
+ * HMAC-SHA256 over the raw body, a constant-time compare, JSON.parse, and a small reply built and
+ * JSON.stringify-ed. The reference servers wrap it in their HTTP layer, picking the wire by its
+ * signature header (one secret for both); the bench divides the module's numbers by theirs.
  */
 
 export interface MinimalReply {
@@ -100,4 +100,27 @@ export function minimalAnswer(body: Buffer, signature: unknown): MinimalReply {
   } finally {
     inFlight--;
   }
+}
+
+const EXT_VERSION = 20221218;
+const EXT_UNAUTHORIZED = {
+  status: 401,
+  body: `{"error":"invalid signature","retriable":false,"version":${EXT_VERSION}}`,
+};
+const EXT_BAD_JSON = {
+  status: 400,
+  body: `{"error":"invalid JSON","retriable":false,"version":${EXT_VERSION}}`,
+};
+
+/** The Extension wire (`lc-ext-sig`): any signed message object gets a small `data` answer. */
+export function minimalExtAnswer(body: Buffer, signature: unknown): MinimalReply {
+  if (!verified(body, signature)) return EXT_UNAUTHORIZED;
+  let message: unknown;
+  try {
+    message = JSON.parse(body.toString('utf8'));
+  } catch {
+    return EXT_BAD_JSON;
+  }
+  if (typeof message !== 'object' || message === null) return EXT_BAD_JSON;
+  return { status: 200, body: JSON.stringify({ error: '', version: EXT_VERSION, data: {} }) };
 }

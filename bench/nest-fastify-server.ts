@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { BODY_LIMIT, minimalAnswer } from './minimal-answer.js';
+import { BODY_LIMIT, minimalAnswer, minimalExtAnswer } from './minimal-answer.js';
 
 /**
  * The framework floor: a Nest app on the Fastify adapter, without the module, whose one route is
@@ -27,7 +27,11 @@ await app
       (_req, body, done) => done(null, body),
     );
     child.post('/', async (req, reply) => {
-      const out = minimalAnswer(req.body as Buffer, req.headers['lc-svc-sig']);
+      const extSig = req.headers['lc-ext-sig'];
+      const out =
+        extSig === undefined
+          ? minimalAnswer(req.body as Buffer, req.headers['lc-svc-sig'])
+          : minimalExtAnswer(req.body as Buffer, extSig);
       reply
         .code(out.status)
         .header('content-type', 'application/json; charset=utf-8')

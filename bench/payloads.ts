@@ -1,6 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 
 const SIGNATURE_HEADER = 'lc-svc-sig';
+const EXT_SIGNATURE_HEADER = 'lc-ext-sig';
+const EXT_VERSION = 20221218;
 
 /** A signed (or deliberately mis-signed) call, ready to send as many times as needed. */
 export interface SignedCall {
@@ -104,4 +106,40 @@ export function getResource(secret: string, names: string[]): SignedCall {
 /** A 1 KB detection signed with the wrong secret: what a flood of forged calls costs. */
 export function forged(secret: string): SignedCall {
   return detection(`${secret}-not-it`, 1024);
+}
+
+function extSigned(secret: string, message: Record<string, unknown>): SignedCall {
+  const body = Buffer.from(
+    JSON.stringify({ version: EXT_VERSION, idempotency_key: randomUUID(), ...message }),
+    'utf8',
+  );
+  return {
+    body,
+    headers: { 'content-type': 'application/json', [EXT_SIGNATURE_HEADER]: hmacHex(secret, body) },
+  };
+}
+
+/**
+ * An Extension `request` of about `bytes` bytes for the sample extension's `lookup` action, which
+ * makes no API call. The org config carries a secret as LimaCharlie sends it; `resource_state`
+ * (hive records' last changes, which LimaCharlie sends on every request) takes up the rest.
+ */
+export function extRequest(secret: string, bytes: number): SignedCall {
+  const request = {
+    org: { oid: OID, jwt: JWT, ident: 'analyst@corp.example' },
+    action: 'lookup',
+    data: { hash: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' },
+    config: { apiKey: 'k'.repeat(32), tag: 'evil-hash-seen' },
+    resource_state: {} as Record<string, { last_mod: number }>,
+    inv_id: '',
+  };
+  for (let i = 0; extSigned(secret, { request }).body.length < bytes; i++) {
+    request.resource_state[`lookup/feed-${i}`] = { last_mod: 1_700_000_000 + i };
+  }
+  return extSigned(secret, { request });
+}
+
+/** A signed Extension `heartbeat`: what tells an extension server is up. */
+export function extHeartbeat(secret: string): SignedCall {
+  return extSigned(secret, { heartbeat: {} });
 }

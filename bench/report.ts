@@ -19,6 +19,8 @@ export interface BenchReport {
 export const TARGETS = {
   detectionThroughputRatio: 0.8,
   detectionP99Ratio: 1.5,
+  extRequestThroughputRatio: 0.8,
+  extRequestP99Ratio: 1.5,
   bigBodyTimeRatio: 1.5,
   coldStartMs: 1000,
   /** With `fastPath: false` the module costs at most 10% over the bare Nest + Fastify route. */
@@ -100,6 +102,19 @@ function targetLines(report: BenchReport): string[] {
       `1 KB detection p99 ≤ ${TARGETS.detectionP99Ratio}× baseline`,
       ratio(detection.vsBaseline.p99),
       detection.vsBaseline.p99 <= TARGETS.detectionP99Ratio,
+    );
+  }
+  const extRequest = moduleOf(report, 'ext-request-1k');
+  if (extRequest !== undefined) {
+    row(
+      `1 KB extension request throughput ≥ ${TARGETS.extRequestThroughputRatio}× baseline`,
+      ratio(extRequest.vsBaseline.requestsPerS),
+      extRequest.vsBaseline.requestsPerS >= TARGETS.extRequestThroughputRatio,
+    );
+    row(
+      `1 KB extension request p99 ≤ ${TARGETS.extRequestP99Ratio}× baseline`,
+      ratio(extRequest.vsBaseline.p99),
+      extRequest.vsBaseline.p99 <= TARGETS.extRequestP99Ratio,
     );
   }
   const frameworkRoute = moduleOf(report, 'detection-1k', 'module-framework-route');
@@ -191,9 +206,11 @@ export function renderResults(report: BenchReport, previous: string | undefined)
     '',
     `${report.date.toISOString()} — \`${report.command}\` — ${report.rounds} rounds of ${report.durationS} s per server and scenario, medians.`,
     '',
-    '"module" is the sample app (`dist/sample-app/main.js`, NODE_ENV=production, traceComms off).',
+    '"module" is the sample app (`dist/sample-app/main.js`, NODE_ENV=production, traceComms off); in',
+    '`ext-request-1k` it is the sample extension (`dist/sample-app/main.js extension`).',
     '"baseline" is `bench/baseline-server.ts`: bare `node:http` doing the minimum work per call',
-    '(whole body, HMAC-SHA256 hex, constant-time compare, JSON.parse, JSON.stringify of a small reply).',
+    '(whole body, HMAC-SHA256 hex, constant-time compare, JSON.parse, JSON.stringify of a small reply),',
+    'over `lc-svc-sig`, or `lc-ext-sig` for the extension scenario.',
     '"Nest + Fastify route" (BENCH_REFERENCE=1) is `bench/nest-fastify-server.ts`: the same minimum',
     'work in a route of a Nest app on the Fastify adapter, without the module: the framework floor.',
     '"module, fastPath: false" and "module, asyncContext: true" (BENCH_REFERENCE=1) are the sample app',

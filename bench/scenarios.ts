@@ -1,4 +1,12 @@
-import { detection, forged, getResource, health, logEvent, type SignedCall } from './payloads.js';
+import {
+  detection,
+  extRequest,
+  forged,
+  getResource,
+  health,
+  logEvent,
+  type SignedCall,
+} from './payloads.js';
 
 export interface Scenario {
   name: string;
@@ -6,6 +14,8 @@ export interface Scenario {
   description: string;
   connections: number;
   expectStatus: number;
+  /** The sample the module server runs: the service (default) or `main.js extension`. */
+  sample?: 'extension';
   call(secret: string): SignedCall;
 }
 
@@ -58,5 +68,13 @@ export const SCENARIOS: readonly Scenario[] = [
     connections: 32,
     expectStatus: 401,
     call: forged,
+  },
+  {
+    name: 'ext-request-1k',
+    description: '1 KB signed Extension `request` (sample extension, `lookup` action)',
+    connections: 32,
+    expectStatus: 200,
+    sample: 'extension',
+    call: (secret) => extRequest(secret, KB),
   },
 ];

@@ -50,19 +50,32 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Production settings: NODE_ENV=production, no traceComms, the API pointed at a closed port. */
+/** The kinds that run the sample app, and so can run its extension sample instead. */
+export const SAMPLE_KINDS: readonly ServerKind[] = [
+  'module',
+  'module-framework-route',
+  'module-async-context',
+];
+
+/**
+ * Production settings: NODE_ENV=production, no traceComms, the API pointed at a closed port.
+ * `sample: 'extension'` runs the sample app's extension (`main.js extension`) in a sample kind.
+ */
 export function spawnServer(
   kind: ServerKind,
   port: number,
   secret: string,
   nodeArgs: string[] = [],
+  sample?: 'extension',
 ): RunningServer {
-  const child = spawn(process.execPath, [...nodeArgs, ENTRY[kind]], {
+  const args = sample !== undefined && SAMPLE_KINDS.includes(kind) ? [sample] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ENTRY[kind], ...args], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
       PORT: String(port),
       LC_SHARED_SECRET: secret,
+      LC_EXT_SECRET: secret,
       LC_API_URL: 'http://127.0.0.1:9',
       LC_TRACE_COMMS: '0',
       ...KIND_ENV[kind],

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LcGcpLogger } from 'nestjs-lc-service';
 import { AppModule, SERVICE_NAME } from './app.module.js';
 import { configFromEnv } from './config.js';
 
-async function main(): Promise<void> {
+async function startService(): Promise<void> {
   const config = configFromEnv();
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
@@ -16,4 +17,17 @@ async function main(): Promise<void> {
   await app.listen(config.port, '0.0.0.0');
 }
 
-void main();
+/** `npm start -- extension` or `LC_SAMPLE=extension`; the import is lazy so the service boots without it. */
+async function main(): Promise<void> {
+  const sample = process.argv[2] ?? process.env.LC_SAMPLE ?? 'service';
+  if (sample === 'service') return startService();
+  if (sample === 'extension') return (await import('./extension/main.js')).startExtension();
+  throw new Error(
+    `unknown sample '${sample}': run 'npm start' (service) or 'npm start -- extension'`,
+  );
+}
+
+main().catch((err: unknown) => {
+  new Logger('SampleApp').error(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+});
