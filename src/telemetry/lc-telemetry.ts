@@ -68,7 +68,8 @@ export class LcTelemetry {
       const outcome = outcomeOf(reply);
       span.setAttribute('lc.outcome', outcome);
       span.setAttribute('http.response.status_code', reply.status);
-      if (outcome !== 'success') span.setStatus({ code: api.SpanStatusCode.ERROR, message: outcome });
+      if (outcome !== 'success')
+        span.setStatus({ code: api.SpanStatusCode.ERROR, message: outcome });
       return reply;
     } catch (err) {
       this.record(span, call, err);
@@ -112,7 +113,8 @@ export class LcTelemetry {
 
   private record(span: Span, call: LcSpannedCall, err: unknown): void {
     const message = call.redact(err instanceof Error ? err.message : String(err));
-    const stack = err instanceof Error && err.stack !== undefined ? call.redact(err.stack) : undefined;
+    const stack =
+      err instanceof Error && err.stack !== undefined ? call.redact(err.stack) : undefined;
     const name = err instanceof Error ? err.name : typeof err;
     span.recordException({ name, message, stack });
     span.setStatus({ code: this.api.SpanStatusCode.ERROR, message });

@@ -1,12 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LcHandler, lcLogFields } from 'nestjs-lc-service';
 import { TEST_OID } from 'nestjs-lc-service/testing';
-import {
-  InjectPinoLogger,
-  LoggerModule,
-  Logger as PinoNestLogger,
-  PinoLogger,
-} from 'nestjs-pino';
+import { InjectPinoLogger, LoggerModule, Logger as PinoNestLogger, PinoLogger } from 'nestjs-pino';
 import { startLcApp } from '../helpers/lc-app.js';
 
 /** pino's destination: every line it writes, parsed. */
