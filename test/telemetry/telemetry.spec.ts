@@ -7,7 +7,13 @@ import {
   SimpleSpanProcessor,
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
-import { LcAction, LcClient, LcHandler, type LimaCharlieClient } from 'nestjs-lc-service';
+import {
+  LcAction,
+  LcClient,
+  LcExtensionEvent,
+  LcHandler,
+  type LimaCharlieClient,
+} from 'nestjs-lc-service';
 import { FakeLimaCharlie, TEST_OID } from 'nestjs-lc-service/testing';
 import { startExtApp } from '../extension/helpers.js';
 import { startLcApp, type LcTestApp } from '../helpers/lc-app.js';
@@ -47,6 +53,11 @@ class Actions {
   async scan(@LcClient() lc: LimaCharlieClient) {
     await lc.whoAmI();
     return { scanned: true };
+  }
+
+  @LcExtensionEvent('subscribe')
+  subscribed() {
+    return {};
   }
 }
 
@@ -170,6 +181,7 @@ describe('OpenTelemetry spans (option openTelemetry)', () => {
     try {
       const reply = await ext.client.request('scan', {}, { idempotencyKey: 'key-otel-1' });
       expect(reply.status).toBe(200);
+      await ext.client.event('subscribe', {}, { idempotencyKey: 'key-otel-2' });
     } finally {
       await ext.close();
     }
@@ -182,6 +194,11 @@ describe('OpenTelemetry spans (option openTelemetry)', () => {
       'http.response.status_code': 200,
     });
     expect(childrenOf(call).map((s) => s.name)).toEqual(['LimaCharlie API who']);
+    expect(named('LimaCharlie event:subscribe').attributes).toMatchObject({
+      'lc.event': 'subscribe',
+      'lc.idempotency_key': 'key-otel-2',
+      'lc.outcome': 'success',
+    });
   });
 
   it('uses the global tracer provider with `true`, and makes no span when off', async () => {
