@@ -9,6 +9,7 @@ export default {
     '^nestjs-lc-service$': '<rootDir>/src/index.ts',
     '^nestjs-lc-service/testing$': '<rootDir>/src/testing/index.ts',
     '^nestjs-lc-service/protocol$': '<rootDir>/src/protocol/index.ts',
+    '^nestjs-lc-service/terminus$': '<rootDir>/src/terminus/index.ts',
     '^@nestjs-lc-service/limacharlie$': '<rootDir>/packages/limacharlie/src/index.ts',
     '^@nestjs-lc-service/limacharlie/testing$':
       '<rootDir>/packages/limacharlie/src/testing/index.ts',

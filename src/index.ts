@@ -12,6 +12,7 @@ export type {
 export type { LcInteractiveOptions } from './options/interactive-options.js';
 export type { LcProbeOptions } from './options/probe-options.js';
 export type { LcMetricsOptions, LcPromRegistry } from './options/metrics-options.js';
+export type { LcOpenTelemetryOptions, LcTracer } from './options/telemetry-options.js';
 export type { LcIdempotencyOptions } from './options/idempotency-options.js';
 export type { LcIdempotencyRecord, LcIdempotencyStore } from './options/idempotency-store.js';
 
@@ -97,6 +98,7 @@ export {
   type LcRedisLike,
 } from './idempotency/redis-idempotency-store.js';
 export { LcGcpLogger, type LcGcpLoggerOptions } from './logging/lc-gcp-logger.js';
+export { lcLogFields, type LcLogFields } from './logging/lc-log-fields.js';
 export {
   createLcCloudFunction,
   type LcCloudFunction,

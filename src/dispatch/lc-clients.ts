@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LimaCharlieClient } from '@nestjs-lc-service/limacharlie';
+import { LimaCharlieClient, type ApiCallEvent } from '@nestjs-lc-service/limacharlie';
 import { LcInteractive } from '../interactive/lc-interactive.js';
 import type { LcMetrics } from '../metrics/lc-metrics.js';
-import { LC_METRICS } from '../operations/operations.tokens.js';
+import { LC_METRICS, LC_TELEMETRY } from '../operations/operations.tokens.js';
+import type { LcTelemetry } from '../telemetry/lc-telemetry.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
 import type { LcCallClientFactory } from '../call/lc-request.js';
 import type { LcClientFactory, ResolvedLcOptions } from '../options/lc-service.options.js';
@@ -15,6 +16,7 @@ export class LcClients {
   constructor(
     @Inject(LC_OPTIONS) options: ResolvedLcOptions,
     @Inject(LC_METRICS) metrics: LcMetrics | null,
+    @Inject(LC_TELEMETRY) telemetry: LcTelemetry | null,
     interactive: LcInteractive,
   ) {
     const user = options.limaCharlie.clientFactory;
@@ -22,7 +24,7 @@ export class LcClients {
     // it lazily.
     const factory: LcCallClientFactory =
       user === undefined
-        ? builtIn(options, metrics)
+        ? builtIn(options, apiCallHook(metrics, telemetry))
         : (oid, jwt, signal) => user(oid, jwt, signal());
     // Clients of an interactive service, the user's own factory's included, can track tasks.
     this.create = interactive.enabled
@@ -39,16 +41,29 @@ export class LcClients {
 export function clientFactoryOf(
   options: ResolvedLcOptions,
   metrics: LcMetrics | null,
+  telemetry: LcTelemetry | null,
 ): LcClientFactory {
-  return options.limaCharlie.clientFactory ?? builtIn(options, metrics);
+  return options.limaCharlie.clientFactory ?? builtIn(options, apiCallHook(metrics, telemetry));
+}
+
+type ApiCallHook = ((event: ApiCallEvent) => void) | undefined;
+
+/** The built-in client's `onApiCall`: metrics, spans, both, or nothing to call at all. */
+function apiCallHook(metrics: LcMetrics | null, telemetry: LcTelemetry | null): ApiCallHook {
+  const count = metrics?.apiCall;
+  const span = telemetry?.apiCall;
+  if (count === undefined || span === undefined) return count ?? span;
+  return (event) => {
+    count(event);
+    span(event);
+  };
 }
 
 function builtIn(
   options: ResolvedLcOptions,
-  metrics: LcMetrics | null,
+  onApiCall: ApiCallHook,
 ): (oid: string, jwt: string, signal: AbortSignal | (() => AbortSignal)) => LimaCharlieClient {
   const { apiUrl, timeoutMs, maxAttempts, maxResponseBytes } = options.limaCharlie;
-  const onApiCall = metrics?.apiCall;
   return (oid, jwt, signal) =>
     new LimaCharlieClient({
       oid,

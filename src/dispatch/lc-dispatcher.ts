@@ -3,8 +3,9 @@ import type { LcHttpReply } from '../call/lc-http-reply.js';
 import { LcRunState } from '../call/lc-run-state.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
 import type { LcMetrics } from '../metrics/lc-metrics.js';
-import { LC_METRICS } from '../operations/operations.tokens.js';
+import { LC_METRICS, LC_TELEMETRY } from '../operations/operations.tokens.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
+import type { LcTelemetry } from '../telemetry/lc-telemetry.js';
 import { LC_WEBHOOK_PROTOCOL, type LcTracedCall, type LcWebhookProtocol } from './lc-protocol.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -25,6 +26,7 @@ export class LcDispatcher {
     private readonly runState: LcRunState,
     @Inject(LC_METRICS) private readonly metrics: LcMetrics | null,
     @Inject(LC_WEBHOOK_PROTOCOL) private readonly protocol: LcWebhookProtocol,
+    @Inject(LC_TELEMETRY) private readonly telemetry: LcTelemetry | null,
   ) {
     metrics?.watchInFlight(() => runState.inFlight);
   }
@@ -44,7 +46,7 @@ export class LcDispatcher {
     signature: unknown,
     contentEncoding?: unknown,
   ): Promise<LcHttpReply> {
-    const { metrics, protocol, runState } = this;
+    const { metrics, protocol, runState, telemetry } = this;
     if (runState.draining) {
       metrics?.record(undefined, protocol.shuttingDown, 0);
       return protocol.shuttingDown;
@@ -76,7 +78,9 @@ export class LcDispatcher {
       if (this.options.traceComms) this.trace('REQ', call, body);
       let reply: LcHttpReply;
       try {
-        reply = await protocol.answer(message, call);
+        reply = await (telemetry === null
+          ? protocol.answer(message, call)
+          : telemetry.traceCall(call, () => protocol.answer(message, call)));
       } catch (err) {
         reply = protocol.unhandled(call, err);
       }

@@ -8,8 +8,9 @@ import type { LcCall } from '../call/lc-request.js';
 import { LcRunState } from '../call/lc-run-state.js';
 import type { LcIdempotency } from '../idempotency/lc-idempotency.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
-import { LC_IDEMPOTENCY } from '../operations/operations.tokens.js';
+import { LC_IDEMPOTENCY, LC_TELEMETRY } from '../operations/operations.tokens.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
+import type { LcTelemetry } from '../telemetry/lc-telemetry.js';
 import { DEADLINE_EXCEEDED, failure, type LcWireResponse } from '../protocol/service/response.js';
 import { errorAnswer, resultToWire } from './lc-result.js';
 
@@ -66,6 +67,7 @@ export class LcHandlerInvoker {
     @Inject(LC_IDEMPOTENCY) private readonly idempotency: LcIdempotency | null,
     private readonly tracking: LcCallTracking,
     private readonly runState: LcRunState,
+    @Inject(LC_TELEMETRY) private readonly telemetry: LcTelemetry | null,
   ) {}
 
   invoke(entry: LcHandlerEntry, call: LcCall): Promise<LcWireResponse> {
@@ -106,6 +108,7 @@ export class LcHandlerInvoker {
       this.logger.warn(`${entry.name} (${call.eventType}) was still running at the deadline`);
       return failure(DEADLINE_EXCEEDED, true);
     }
+    this.telemetry?.recordError(call, err);
     const context = `${entry.name} (${call.eventType}) failed`;
     return errorAnswer(call, err, this.options.exposeErrors, this.logger, context);
   }

@@ -1,9 +1,8 @@
 import type { LcHttpReply } from '../call/lc-http-reply.js';
+import type { LcSpannedCall } from '../telemetry/lc-telemetry.js';
 
-/** What the pipeline needs of a protocol's call: names for logs, and a redactor for traces. */
-export interface LcTracedCall {
-  readonly eventType: string;
-  readonly messageId: string | undefined;
+/** What the pipeline needs of a protocol's call: names for logs and spans, and redactors. */
+export interface LcTracedCall extends LcSpannedCall {
   /** The text with every secret the call carries (its JWT) removed from its JSON strings. */
   redactJson(text: string): string;
 }

@@ -23,8 +23,21 @@ export function livenessReply(): LcPlainReply {
   return LIVE;
 }
 
+/** Where a replica is, as readiness sees it; also what `LcHealthIndicator` reports. */
+export type LcReadiness = 'ready' | 'starting' | 'draining';
+
+export function readinessOf(state: LcRunState): LcReadiness {
+  if (state.draining) return 'draining';
+  return state.ready ? 'ready' : 'starting';
+}
+
+const READINESS_REPLIES: Record<LcReadiness, LcPlainReply> = {
+  ready: READY,
+  starting: STARTING,
+  draining: DRAINING,
+};
+
 /** Readiness: booted and not draining. */
 export function readinessReply(state: LcRunState): LcPlainReply {
-  if (state.draining) return DRAINING;
-  return state.ready ? READY : STARTING;
+  return READINESS_REPLIES[readinessOf(state)];
 }

@@ -34,7 +34,8 @@ interface EtypeSeries {
   duration: Histogram.Internal<'etype'>;
 }
 
-function outcomeOf(reply: LcHttpReply): LcCallOutcome {
+/** How a reply ended; also the `lc.outcome` of a call's span. */
+export function outcomeOf(reply: LcHttpReply): LcCallOutcome {
   // Protocol answers say how they ended (an Extension failure is an HTTP 400 or 500).
   if (reply.outcome !== undefined) return reply.outcome;
   switch (reply.status) {

@@ -7,15 +7,22 @@ import { LcMetrics } from '../metrics/lc-metrics.js';
 import { LcDrain } from './lc-drain.js';
 import { LcOperationsRoutes } from './lc-operations.routes.js';
 import { LcRunState } from '../call/lc-run-state.js';
-import { LC_IDEMPOTENCY, LC_METRICS } from './operations.tokens.js';
+import { LcTelemetry } from '../telemetry/lc-telemetry.js';
+import { LC_IDEMPOTENCY, LC_METRICS, LC_TELEMETRY } from './operations.tokens.js';
 
-/** Graceful shutdown, probes, metrics and idempotency, as the module options configure them. */
+/** Graceful shutdown, probes, metrics, spans and idempotency, as the module options configure them. */
 export const operationsProviders: Provider[] = [
   LcRunState,
   {
     provide: LC_METRICS,
     useFactory: (options: ResolvedLcOptions) =>
       options.metrics === undefined ? null : LcMetrics.create(options.metrics),
+    inject: [LC_OPTIONS],
+  },
+  {
+    provide: LC_TELEMETRY,
+    useFactory: (options: ResolvedLcOptions) =>
+      options.openTelemetry === undefined ? null : LcTelemetry.create(options.openTelemetry),
     inject: [LC_OPTIONS],
   },
   {

@@ -20,6 +20,11 @@ import {
   type LcMetricsOptions,
   type ResolvedLcMetrics,
 } from './metrics-options.js';
+import {
+  resolveOpenTelemetry,
+  type LcOpenTelemetryOptions,
+  type ResolvedLcOpenTelemetry,
+} from './telemetry-options.js';
 
 /** Builds the per-org client a handler gets. Receives the call's deadline signal. */
 export type LcClientFactory = (oid: string, jwt: string, signal: AbortSignal) => LimaCharlieClient;
@@ -81,6 +86,11 @@ export interface LcOperationalOptions {
   /** Prometheus metrics at `GET /metrics` (needs prom-client). `true` for the defaults; off by default. */
   metrics?: LcMetricsOptions | boolean;
   /**
+   * OpenTelemetry spans (needs @opentelemetry/api): one per call, with a child per LimaCharlie
+   * API request. `true` for the global tracer provider's tracer; off by default.
+   */
+  openTelemetry?: LcOpenTelemetryOptions | boolean;
+  /**
    * Redelivered `mid`s get the first answer without running the handler again. Default: for
    * `@LcIdempotent()` handlers, in memory; `true`: every handler; `false`: off.
    */
@@ -121,6 +131,7 @@ export interface ResolvedLcOptions {
   shutdownGraceMs: number;
   probes: ResolvedLcProbes | undefined;
   metrics: ResolvedLcMetrics | undefined;
+  openTelemetry: ResolvedLcOpenTelemetry | undefined;
   idempotency: ResolvedLcIdempotency | undefined;
   fastPath: boolean;
   /** `undefined`: decided at boot from what the app uses. */
@@ -311,7 +322,7 @@ function resolveBodyLimits(
 function resolveOperations(
   opts: LcOperationalOptions,
   fail: LcOptionFail,
-): Pick<ResolvedLcOptions, 'probes' | 'metrics' | 'idempotency'> {
+): Pick<ResolvedLcOptions, 'probes' | 'metrics' | 'openTelemetry' | 'idempotency'> {
   const probes = resolveProbes(opts.probes, fail);
   const metrics = resolveMetrics(opts.metrics, fail);
   const metricsPath = metrics?.path;
@@ -321,5 +332,10 @@ function resolveOperations(
   ) {
     fail('metrics.path', `'${metricsPath}' is already a probe route; give metrics another path`);
   }
-  return { probes, metrics, idempotency: resolveIdempotency(opts.idempotency, fail) };
+  return {
+    probes,
+    metrics,
+    openTelemetry: resolveOpenTelemetry(opts.openTelemetry, fail),
+    idempotency: resolveIdempotency(opts.idempotency, fail),
+  };
 }

@@ -5,11 +5,12 @@ import { LcRunState } from '../../call/lc-run-state.js';
 import { LcExtRegistry, type LcExtEntry } from '../../discovery/lc-ext-registry.js';
 import type { LcAnswerShape, LcIdempotency } from '../../idempotency/lc-idempotency.js';
 import { LC_OPTIONS } from '../../lc-service.constants.js';
-import { LC_IDEMPOTENCY } from '../../operations/operations.tokens.js';
+import { LC_IDEMPOTENCY, LC_TELEMETRY } from '../../operations/operations.tokens.js';
 import type { ResolvedLcExtOptions } from '../../options/extension-options.js';
 import { LcError } from '../../protocol/lc-error.js';
 import { extFailure, type LcExtWireResponse } from '../../protocol/extension/messages.js';
 import { extResultToWire, LcExtInvalidResultError } from '../../protocol/extension/response.js';
+import type { LcTelemetry } from '../../telemetry/lc-telemetry.js';
 import { answerBy } from '../lc-invoker.js';
 import { httpExceptionMessage, isHttpException } from '../lc-result.js';
 
@@ -34,6 +35,7 @@ export class LcExtInvoker {
     @Inject(LC_IDEMPOTENCY) private readonly idempotency: LcIdempotency | null,
     private readonly registry: LcExtRegistry,
     private readonly runState: LcRunState,
+    @Inject(LC_TELEMETRY) private readonly telemetry: LcTelemetry | null,
   ) {}
 
   invoke(entry: LcExtEntry, call: LcExtCall): Promise<LcExtWireResponse> {
@@ -69,6 +71,7 @@ export class LcExtInvoker {
         true,
       );
     }
+    this.telemetry?.recordError(call, err);
     const { wire, unexpected } = extErrorToWire(err, this.options.exposeErrors);
     wire.error = call.redact(wire.error);
     const data = wire.data as Record<string, unknown> | undefined;

@@ -4,7 +4,8 @@ import { LcExtCall } from '../../call/lc-ext-call.js';
 import { LcExtRegistry, type LcExtEntry } from '../../discovery/lc-ext-registry.js';
 import { LC_OPTIONS } from '../../lc-service.constants.js';
 import type { LcMetrics } from '../../metrics/lc-metrics.js';
-import { LC_METRICS } from '../../operations/operations.tokens.js';
+import { LC_METRICS, LC_TELEMETRY } from '../../operations/operations.tokens.js';
+import type { LcTelemetry } from '../../telemetry/lc-telemetry.js';
 import type { ResolvedLcExtOptions } from '../../options/extension-options.js';
 import type { LcClientFactory } from '../../options/lc-service.options.js';
 import type { LcExtDto } from '../../params/ext-dto.js';
@@ -53,11 +54,12 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
   constructor(
     @Inject(LC_OPTIONS) private readonly options: ResolvedLcExtOptions,
     @Inject(LC_METRICS) metrics: LcMetrics | null,
+    @Inject(LC_TELEMETRY) telemetry: LcTelemetry | null,
     private readonly registry: LcExtRegistry,
     private readonly invoker: LcExtInvoker,
   ) {
     this.verifier = new SignatureVerifier(options.secrets);
-    this.clients = clientFactoryOf(options, metrics);
+    this.clients = clientFactoryOf(options, metrics, telemetry);
   }
 
   /**
