@@ -32,4 +32,11 @@ describe('documentation examples', () => {
   it('docs/guides/extensions.md shows test/docs/extension.ts', async () => {
     expect(await codeBlocks('docs/guides/extensions.md')).toContain(await example('extension.ts'));
   });
+
+  it('docs/reference/extension-schema.md shows excerpts of test/docs/extension.ts', async () => {
+    const blocks = await codeBlocks('docs/reference/extension-schema.md');
+    expect(blocks.length).toBeGreaterThan(0);
+    const source = await example('extension.ts');
+    for (const block of blocks) expect(source).toContain(block);
+  });
 });

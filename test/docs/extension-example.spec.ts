@@ -1,6 +1,16 @@
+import { readFile } from 'node:fs/promises';
 import { Test } from '@nestjs/testing';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { FakeLimaCharlie, LcExtTestClient } from 'nestjs-lc-service/testing';
+import { ROOT } from '../helpers/dist.js';
+
+/** The one JSON block of docs/reference/extension-schema.md: this extension's schema answer. */
+async function documentedSchema(): Promise<string> {
+  const page = await readFile(`${ROOT}/docs/reference/extension-schema.md`, 'utf8');
+  const blocks = [...page.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]);
+  expect(blocks).toHaveLength(1);
+  return blocks[0];
+}
 
 // The guide's whole extension, booted as written, driven through real HTTP.
 describe('docs/guides/extensions.md: a whole extension', () => {
@@ -26,9 +36,11 @@ describe('docs/guides/extensions.md: a whole extension', () => {
       expect((await ext.validateConfig({ apiKey: 'short' })).body.error).toBe(
         'apiKey looks truncated',
       );
-      expect((await ext.schemaRequest()).body.data).toMatchObject({
-        required_events: expect.arrayContaining(['subscribe', 'unsubscribe']),
-      });
+      // Equal in key order too: the page shows the wire JSON, which Go writes in struct order.
+      const schema = (await ext.schemaRequest()).body.data;
+      const documented: unknown = JSON.parse(await documentedSchema());
+      expect(schema).toEqual(documented);
+      expect(JSON.stringify(schema)).toBe(JSON.stringify(documented));
       const queued = await ext.request('scan', { sid: sensor.sid }, { config });
       expect(queued.body.continuations).toEqual([
         { in_delay_sec: 30, action: 'scan', state: { sid: sensor.sid } },
