@@ -7,6 +7,7 @@ import {
   type LcOperationalOptions,
   type ResolvedLcOptions,
 } from './lc-service.options.js';
+import { EXTENSION_OPTION_KEYS, unknownOptionWarnings } from './unknown-options.js';
 
 /** A tab of the extension's page in LimaCharlie's web app (`common.View`). */
 export interface LcExtViewOptions {
@@ -99,6 +100,7 @@ export function resolveLcExtOptions(
     allowUnsigned: false,
     interactive: undefined,
     ...resolveOperationalOptions(opts, fail),
+    warnings: unknownOptionWarnings('LcExtensionModule', opts, EXTENSION_OPTION_KEYS),
     config,
     views,
     timeoutMs,
