@@ -91,6 +91,7 @@ export function resolveLcExtOptions(
     fail('timeoutMs', `must be a positive integer of milliseconds, got ${String(timeoutMs)}`);
   }
   return {
+    module: 'LcExtensionModule',
     serviceName: name,
     secrets: resolveSecrets(
       fail,

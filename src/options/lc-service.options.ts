@@ -106,6 +106,8 @@ export interface LcOperationalOptions {
 
 /** Options after defaults and checks; what the module's providers read. */
 export interface ResolvedLcOptions {
+  /** The module these options configure, for the errors and logs that name it. */
+  module: 'LcServiceModule' | 'LcExtensionModule';
   serviceName: string;
   secrets: string[];
   allowUnsigned: boolean;
@@ -230,6 +232,7 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
     fail('serviceName', `must not contain whitespace or '/', got ${JSON.stringify(serviceName)}`);
   }
   return {
+    module: 'LcServiceModule',
     serviceName,
     secrets: resolveSecrets(
       fail,
@@ -252,7 +255,7 @@ export function resolveOperationalOptions(
   fail: LcOptionFail,
 ): Omit<
   ResolvedLcOptions,
-  'serviceName' | 'secrets' | 'allowUnsigned' | 'interactive' | 'warnings'
+  'module' | 'serviceName' | 'secrets' | 'allowUnsigned' | 'interactive' | 'warnings'
 > {
   const { path = '/' } = opts;
   if (typeof path !== 'string' || !path.startsWith('/')) {
