@@ -11,6 +11,8 @@ export interface LcHandlerEntry {
   readonly invoke: LcInvoke;
   /** No LC parameter decorators: called like the Python RI, `(lc, oid, request)`. */
   readonly wantsClientArg: boolean;
+  /** Gets the client (`@LcClient()` or the plain `lc`): a failure reading null is explained. */
+  readonly usesClient?: boolean;
   /** The `params` / `args` DTO, validated and built before the handler runs. */
   readonly params?: LcDtoParams;
   /** A redelivered `mid` gets the first delivery's answer (`@LcIdempotent`, option `idempotency`). */

@@ -130,13 +130,14 @@ export class LcHandlerRegistrar {
       methodName,
       `LcServiceModule: ${where}`,
     );
-    const { callback, invoke, wantsClientArg } = this.invoker(instance, methodName);
+    const { callback, invoke, wantsClientArg, usesClient } = this.invoker(instance, methodName);
     this.registry.register(
       {
         name: `${className}.${methodName}`,
         etype: meta.etype,
         invoke,
         wantsClientArg,
+        usesClient,
         params: dto,
         idempotent: handlerIsIdempotent(
           callback,
@@ -171,11 +172,11 @@ export class LcHandlerRegistrar {
         `LcServiceModule: @LcTaskCallback on ${where}: the name ${JSON.stringify(name)} must be 1-128 characters of A-Z a-z 0-9 _ . : - (it travels in investigation ids).`,
       );
     }
-    const { callback, invoke, wantsClientArg } = this.invoker(instance, methodName);
+    const { callback, invoke, wantsClientArg, usesClient } = this.invoker(instance, methodName);
     this.served.push({ what: `task callback: ${name}`, by: where });
     this.interactive.register(
       name,
-      { name: where, etype: 'detection', invoke, wantsClientArg },
+      { name: where, etype: 'detection', invoke, wantsClientArg, usesClient },
       callback,
     );
   }
@@ -187,13 +188,18 @@ export class LcHandlerRegistrar {
   private invoker(
     instance: object,
     methodName: string,
-  ): { callback: (...args: unknown[]) => unknown; invoke: LcInvoke; wantsClientArg: boolean } {
-    const { callback, invoke, plain } = methodInvoker(
+  ): {
+    callback: (...args: unknown[]) => unknown;
+    invoke: LcInvoke;
+    wantsClientArg: boolean;
+    usesClient: boolean;
+  } {
+    const { callback, invoke, plain, usesClient } = methodInvoker(
       this.contextCreator,
       this.paramsFactory,
       instance,
       methodName,
     );
-    return { callback, invoke, wantsClientArg: plain };
+    return { callback, invoke, wantsClientArg: plain, usesClient };
   }
 }

@@ -1,6 +1,7 @@
 import type { ExternalContextCreator } from '@nestjs/core';
 import type { LcInvoke } from '../call/lc-handler-entry.js';
 import { argsOf, LC_ARGS_METADATA } from '../decorators/nest-metadata.js';
+import { LcParamtype } from '../decorators/lc-params.decorator.js';
 import { LC_CONTEXT_TYPE } from '../lc-service.constants.js';
 
 const INVOKER_OPTIONS = { guards: true, interceptors: true, filters: false };
@@ -17,6 +18,8 @@ export interface LcMethodInvoker {
    * the protocol's plain convention (the Python RI's `(lc, oid, request)` for services).
    */
   plain: boolean;
+  /** Gets the call's LimaCharlie client: `@LcClient()`, or the plain convention's `lc`. */
+  usesClient: boolean;
 }
 
 /** One ExternalContextCreator invoker per method, for both protocols' handlers. */
@@ -39,5 +42,12 @@ export function methodInvoker(
     INVOKER_OPTIONS,
     LC_CONTEXT_TYPE,
   ) as unknown as LcInvoke;
-  return { callback, invoke, plain: argsOf(instance.constructor, methodName) === undefined };
+  const args = argsOf(instance.constructor, methodName);
+  const clientKey = `${LcParamtype.CLIENT}:`;
+  return {
+    callback,
+    invoke,
+    plain: args === undefined,
+    usesClient: args === undefined || Object.keys(args).some((key) => key.startsWith(clientKey)),
+  };
 }
