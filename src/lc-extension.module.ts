@@ -6,6 +6,11 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import {
+  LcBootSummary,
+  type LcBootProtocol,
+  type LcServedBy,
+} from './discovery/lc-boot-summary.js';
 import { LcExtExplorer } from './discovery/lc-ext-explorer.js';
 import { LcExtRegistry } from './discovery/lc-ext-registry.js';
 import { LcDispatcher } from './dispatch/lc-dispatcher.js';
@@ -31,9 +36,31 @@ const {
 /** The messages every extension gets besides its actions and events, as metrics labels. */
 const MESSAGE_LABELS = ['heartbeat', 'schema_request', 'conf_validation', 'error_report'];
 
+// lc-service-sim speaks the Service protocol only: no command to suggest.
+const EXTENSION_PROTOCOL: LcBootProtocol = {
+  moduleName: 'LcExtensionModule',
+  header: 'Extension webhook',
+  signatureHeader: 'lc-ext-sig',
+  decorators: '@LcAction, @LcExtensionEvent, @LcConfigValidator or @LcErrorReport',
+};
+
+/** What each Extension handler serves, for the boot summary. */
+function served(registry: LcExtRegistry): LcServedBy[] {
+  const out: LcServedBy[] = [];
+  for (const [name, entry] of registry.actions)
+    out.push({ what: `action: ${name}`, by: entry.name });
+  for (const [name, entry] of registry.events) out.push({ what: `event: ${name}`, by: entry.name });
+  const { configValidator, errorReport } = registry;
+  if (configValidator !== undefined)
+    out.push({ what: 'conf_validation', by: configValidator.name });
+  if (errorReport !== undefined) out.push({ what: 'error_report', by: errorReport.name });
+  return out;
+}
+
 /**
  * Boot: discover and check the Extension handlers (which computes the schema_request answer), then mount
- * the webhook and the operations routes (onModuleInit, so a misconfiguration fails `app.init()`).
+ * the webhook and the operations routes and log them (onModuleInit, so a misconfiguration fails
+ * `app.init()`).
  */
 @Injectable()
 class LcExtBootstrap implements OnModuleInit {
@@ -43,6 +70,7 @@ class LcExtBootstrap implements OnModuleInit {
     private readonly registry: LcExtRegistry,
     private readonly route: LcWebhookRoute,
     private readonly operationsRoutes: LcOperationsRoutes,
+    private readonly summary: LcBootSummary,
   ) {}
 
   onModuleInit(): void {
@@ -55,6 +83,7 @@ class LcExtBootstrap implements OnModuleInit {
     ]);
     this.route.mount();
     this.operationsRoutes.mount();
+    this.summary.log(EXTENSION_PROTOCOL, served(registry));
   }
 }
 
@@ -78,6 +107,7 @@ class LcExtBootstrap implements OnModuleInit {
     { provide: LC_WEBHOOK_PROTOCOL, useExisting: LcExtensionRules },
     LcDispatcher,
     LcWebhookRoute,
+    LcBootSummary,
     LcExtBootstrap,
     ...operationsProviders,
   ],

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { LcBootSummary } from './discovery/lc-boot-summary.js';
 import { LcBootstrap } from './discovery/lc-bootstrap.js';
 import { LcCallTrackingDecider } from './discovery/lc-call-tracking-decider.js';
 import { LcHandlerRegistrar } from './discovery/lc-handler-registrar.js';
@@ -48,6 +49,7 @@ import { LcServiceState } from './service/lc-service.state.js';
     LcWebhookRoute,
     LcHandlerRegistrar,
     LcCallTrackingDecider,
+    LcBootSummary,
     LcBootstrap,
     LcService,
     LcContext,

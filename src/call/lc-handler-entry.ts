@@ -14,6 +14,8 @@ export interface LcHandlerEntry {
    * built, unless the method declares no parameters at all (then `lc` is null).
    */
   readonly wantsClientArg: boolean;
+  /** Gets the client (`@LcClient()` or the plain `lc`): a failure reading null is explained. */
+  readonly usesClient?: boolean;
   /** The `params` / `args` DTO, validated and built before the handler runs. */
   readonly params?: LcDtoParams;
   /** A redelivered `mid` gets the first delivery's answer (`@LcIdempotent`, option `idempotency`). */

@@ -1,13 +1,22 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { LcOperationsRoutes } from '../operations/lc-operations.routes.js';
 import { LcWebhookRoute } from '../transport/lc-webhook.route.js';
+import { LcBootSummary, type LcBootProtocol } from './lc-boot-summary.js';
 import { LcCallTrackingDecider } from './lc-call-tracking-decider.js';
 import { LcExplorer, type LcDiscoveredMethod } from './lc-explorer.js';
 import { LcHandlerRegistrar } from './lc-handler-registrar.js';
 
+const SERVICE_PROTOCOL: LcBootProtocol = {
+  moduleName: 'LcServiceModule',
+  header: 'Webhook',
+  signatureHeader: 'lc-svc-sig',
+  decorators: '@LcHandler, @LcCron, @LcCommand, @LcResource or @LcTaskCallback',
+  tryIt: (url) => `npx lc-service-sim send ${url} health --secret "$LC_SHARED_SECRET"`,
+};
+
 /**
- * Boot: discover, check and register handlers, decide call tracking, mount the routes
- * (onModuleInit, so a misconfiguration fails `app.init()` before the app listens); then compute
+ * Boot: discover, check and register handlers, decide call tracking, mount the routes and log
+ * them (onModuleInit, so a misconfiguration fails `app.init()` before the app listens); then compute
  * the `@LcResource` contents (onApplicationBootstrap, when every provider is initialised).
  */
 @Injectable()
@@ -20,6 +29,7 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
     private readonly tracking: LcCallTrackingDecider,
     private readonly route: LcWebhookRoute,
     private readonly operationsRoutes: LcOperationsRoutes,
+    private readonly summary: LcBootSummary,
   ) {}
 
   onModuleInit(): void {
@@ -29,6 +39,7 @@ export class LcBootstrap implements OnModuleInit, OnApplicationBootstrap {
     this.tracking.decide();
     this.route.mount();
     this.operationsRoutes.mount();
+    this.summary.log(SERVICE_PROTOCOL, this.registrar.served);
   }
 
   onApplicationBootstrap(): Promise<void> {

@@ -152,7 +152,7 @@ export class LcExtExplorer {
 
   private entry(found: Found, name: string, where: string): LcExtEntry {
     const { instance, methodName } = found;
-    const { callback, invoke, plain } = methodInvoker(
+    const { callback, invoke, plain, usesClient } = methodInvoker(
       this.contextCreator,
       this.paramsFactory,
       instance,
@@ -162,6 +162,7 @@ export class LcExtExplorer {
       name,
       invoke,
       plain,
+      usesClient,
       idempotent: handlerIsIdempotent(callback, this.options.idempotency, where),
     };
   }

@@ -10,6 +10,8 @@ export interface LcExtEntry {
   readonly invoke: LcInvoke;
   /** No LC parameter decorators: called with the request alone. */
   readonly plain: boolean;
+  /** Gets the client (`@LcClient()`): a failure reading null is explained. */
+  readonly usesClient: boolean;
   /** An action's params DTO. */
   readonly params?: LcExtDto;
   /** A redelivered `idempotency_key` gets the first delivery's answer. */

@@ -12,6 +12,7 @@ import { prepareHandlerParams } from '../params/handler-params.js';
 import { isHandlerEtype, MODULE_ETYPES } from '../protocol/service/etypes.js';
 import { encodeResource, type LcResourceContent } from '../protocol/service/resources.js';
 import { LcServiceState } from '../service/lc-service.state.js';
+import type { LcServedBy } from './lc-boot-summary.js';
 import type { LcDiscoveredMethod } from './lc-explorer.js';
 import { LcHandlerRegistry } from './lc-handler.registry.js';
 import { LcParamsFactory } from './lc-params.factory.js';
@@ -26,6 +27,8 @@ import { methodInvoker } from './lc-method-invoker.js';
 @Injectable()
 export class LcHandlerRegistrar {
   private readonly paramsFactory = new LcParamsFactory();
+  /** What each registered method serves, for the boot summary. */
+  readonly served: LcServedBy[] = [];
 
   constructor(
     @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,
@@ -39,6 +42,12 @@ export class LcHandlerRegistrar {
     for (const method of methods) {
       for (const meta of method.handlers) this.registerHandler(method, meta);
       if (method.taskCallback !== undefined) this.registerTaskCallback(method);
+      if (method.resource !== undefined) {
+        this.served.push({
+          what: `resource: ${String(method.resource.name)}`,
+          by: `${method.className}.${method.methodName}`,
+        });
+      }
     }
     this.state.changed();
   }
@@ -121,13 +130,14 @@ export class LcHandlerRegistrar {
       methodName,
       `LcServiceModule: ${where}`,
     );
-    const { callback, invoke, wantsClientArg } = this.invoker(instance, methodName);
+    const { callback, invoke, wantsClientArg, usesClient } = this.invoker(instance, methodName);
     this.registry.register(
       {
         name: `${className}.${methodName}`,
         etype: meta.etype,
         invoke,
         wantsClientArg,
+        usesClient,
         params: dto,
         idempotent: handlerIsIdempotent(
           callback,
@@ -138,6 +148,15 @@ export class LcHandlerRegistrar {
       detections,
       command?.name,
     );
+    this.served.push({
+      what:
+        command !== undefined
+          ? `command: ${command.name}`
+          : detections !== undefined
+            ? `detection: ${detections.join(', ')}`
+            : meta.etype,
+      by: `${className}.${methodName}`,
+    });
     if (command !== undefined) this.state.commands[command.name] = command;
     else if (dto !== undefined) {
       this.state.declareRequestParams(dto.defs, `the params DTO ${dto.dto.name} of ${where}`);
@@ -153,10 +172,11 @@ export class LcHandlerRegistrar {
         `LcServiceModule: @LcTaskCallback on ${where}: the name ${JSON.stringify(name)} must be 1-128 characters of A-Z a-z 0-9 _ . : - (it travels in investigation ids).`,
       );
     }
-    const { callback, invoke, wantsClientArg } = this.invoker(instance, methodName);
+    const { callback, invoke, wantsClientArg, usesClient } = this.invoker(instance, methodName);
+    this.served.push({ what: `task callback: ${name}`, by: where });
     this.interactive.register(
       name,
-      { name: where, etype: 'detection', invoke, wantsClientArg },
+      { name: where, etype: 'detection', invoke, wantsClientArg, usesClient },
       callback,
     );
   }
@@ -168,13 +188,18 @@ export class LcHandlerRegistrar {
   private invoker(
     instance: object,
     methodName: string,
-  ): { callback: (...args: unknown[]) => unknown; invoke: LcInvoke; wantsClientArg: boolean } {
-    const { callback, invoke, plain, takesNoArgs } = methodInvoker(
+  ): {
+    callback: (...args: unknown[]) => unknown;
+    invoke: LcInvoke;
+    wantsClientArg: boolean;
+    usesClient: boolean;
+  } {
+    const { callback, invoke, plain, takesNoArgs, usesClient } = methodInvoker(
       this.contextCreator,
       this.paramsFactory,
       instance,
       methodName,
     );
-    return { callback, invoke, wantsClientArg: plain && !takesNoArgs };
+    return { callback, invoke, wantsClientArg: plain && !takesNoArgs, usesClient };
   }
 }

@@ -1,6 +1,7 @@
 import type { ExternalContextCreator } from '@nestjs/core';
 import type { LcInvoke } from '../call/lc-handler-entry.js';
 import { argsOf, LC_ARGS_METADATA } from '../decorators/nest-metadata.js';
+import { LcParamtype } from '../decorators/lc-params.decorator.js';
 import { LC_CONTEXT_TYPE } from '../lc-service.constants.js';
 
 const INVOKER_OPTIONS = { guards: true, interceptors: true, filters: false };
@@ -22,6 +23,8 @@ export interface LcMethodInvoker {
    * would use a client, so a plain call passes null in its place and builds none.
    */
   takesNoArgs: boolean;
+  /** Gets the call's LimaCharlie client: `@LcClient()`, or the plain convention's `lc`. */
+  usesClient: boolean;
 }
 
 const EMPTY_PARAMETER_LIST = /^[^(]*\(\s*\)/;
@@ -52,10 +55,15 @@ export function methodInvoker(
     INVOKER_OPTIONS,
     LC_CONTEXT_TYPE,
   ) as unknown as LcInvoke;
+  const args = argsOf(instance.constructor, methodName);
+  const clientKey = `${LcParamtype.CLIENT}:`;
+  const plain = args === undefined;
+  const noArgs = takesNoArgs(callback);
   return {
     callback,
     invoke,
-    plain: argsOf(instance.constructor, methodName) === undefined,
-    takesNoArgs: takesNoArgs(callback),
+    plain,
+    takesNoArgs: noArgs,
+    usesClient: plain ? !noArgs : Object.keys(args).some((key) => key.startsWith(clientKey)),
   };
 }

@@ -11,10 +11,22 @@ import { LC_OPTIONS } from '../lc-service.constants.js';
 import { LC_IDEMPOTENCY, LC_TELEMETRY } from '../operations/operations.tokens.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import type { LcTelemetry } from '../telemetry/lc-telemetry.js';
+import { isOrglessEtype } from '../protocol/service/etypes.js';
 import { DEADLINE_EXCEEDED, failure, type LcWireResponse } from '../protocol/service/response.js';
-import { errorAnswer, resultToWire } from './lc-result.js';
+import { errorAnswer, explainNullClient, resultToWire } from './lc-result.js';
 
 class DeadlineReached extends Error {}
+
+function whyNoClient(call: LcCall): string | undefined {
+  if (call.client !== null) return undefined;
+  if (call.oid === undefined || isOrglessEtype(call.eventType)) {
+    return `${call.eventType} calls carry no org`;
+  }
+  return (
+    `this ${call.eventType} call carried no jwt (LimaCharlie sends one with every org's call; ` +
+    'with lc-service-sim send, pass --jwt)'
+  );
+}
 
 /** What `answerBy` needs of a call, whichever protocol it came in. */
 interface LcExpiringCall {
@@ -109,7 +121,12 @@ export class LcHandlerInvoker {
       return failure(DEADLINE_EXCEEDED, true);
     }
     this.telemetry?.recordError(call, err);
-    const context = `${entry.name} (${call.eventType}) failed`;
-    return errorAnswer(call, err, this.options.exposeErrors, this.logger, context);
+    const context = `${entry.name} failed`;
+    const error =
+      entry.usesClient === true ? explainNullClient(err, entry.name, () => whyNoClient(call)) : err;
+    const answer = (): LcWireResponse =>
+      errorAnswer(call, error, this.options.exposeErrors, this.logger, context);
+    // Inside the call, a logger that reads it (LcGcpLogger) adds its etype, mid and oid as fields.
+    return this.tracking.enabled ? lcCallStorage.run(call, answer) : answer();
   }
 }

@@ -131,6 +131,60 @@ export function errorToWire(err: unknown, exposeErrors: boolean): ErrorOutcome {
   return { wire: { success: false, retry, data, error: message }, unexpected: true };
 }
 
+const READ_OF_NULL = /^Cannot read properties of null \(reading /;
+
+/**
+ * A handler that read a property of its null client (`lc.rules` on a call without a JWT) gets
+ * V8's bare "Cannot read properties of null": this says which handler, why the client is null,
+ * and what to change. `whyNull` is asked only for such an error and says why the call's client
+ * is null, or undefined when it is not. Any other error is returned as it is.
+ */
+export function explainNullClient(
+  err: unknown,
+  handler: string,
+  whyNull: () => string | undefined,
+): unknown {
+  if (!(err instanceof TypeError) || !READ_OF_NULL.test(err.message)) return err;
+  const why = whyNull();
+  if (why === undefined) return err;
+  const explained = new TypeError(
+    `${handler}: ${err.message}: its LimaCharlie client (@LcClient()) is null because ${why}. ` +
+      'Handlers that may get such calls check `if (!lc)` first.',
+  );
+  if (err.stack !== undefined) {
+    explained.stack = `TypeError: ${explained.message}${err.stack.slice(err.stack.indexOf('\n'))}`;
+  }
+  return explained;
+}
+
+/**
+ * The failure's log line: the call's own fields in the message, so they show with any logger,
+ * and the stack as Nest's `error(message, stack)` passes it, which `LcGcpLogger` writes to
+ * `stack_trace`.
+ */
+export function logFailure(
+  logger: Logger,
+  context: string,
+  fields: string,
+  err: unknown,
+  redact: (text: string) => string,
+): void {
+  const message = redact(
+    `${context} (${fields}): ${err instanceof Error ? err.message : String(err)}`,
+  );
+  const stack = err instanceof Error ? err.stack : undefined;
+  if (stack === undefined) logger.error(message);
+  else logger.error(message, redact(stack));
+}
+
+/** `etype=… mid=… oid=…`: the fields LimaCharlie's own logs show for the call. */
+export function serviceCallFields(call: LcCall): string {
+  let fields = `etype=${call.eventType}`;
+  if (call.messageId !== undefined) fields += ` mid=${call.messageId}`;
+  if (call.oid !== undefined) fields += ` oid=${call.oid}`;
+  return fields;
+}
+
 /**
  * A thrown error as a protocol answer, the JWT redacted from what it says. Unexpected errors (and
  * every error when `alwaysLog`) are logged with their stack after `context`.
@@ -148,8 +202,7 @@ export function errorAnswer(
   const data = wire.data as Record<string, unknown>;
   if (typeof data.exception === 'string') data.exception = call.redact(data.exception);
   if (unexpected || alwaysLog) {
-    const detail = err instanceof Error && err.stack !== undefined ? err.stack : String(err);
-    logger.error(`${context}: ${call.redact(detail)}`);
+    logFailure(logger, context, serviceCallFields(call), err, (text) => call.redact(text));
   }
   return wire;
 }

@@ -22,18 +22,29 @@ export class LcOperationsRoutes {
     const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
     if (adapter === undefined || adapter === null) return;
     const routes = this.routes();
-    if (routes.length > 0) mountGetRoutes(adapter, routes);
+    if (routes.length > 0) mountGetRoutes(adapter, routes, this.options.module);
   }
 
   private routes(): LcGetRoute[] {
     const routes: LcGetRoute[] = [];
     const { probes } = this.options;
     if (probes !== undefined) {
-      routes.push({ path: probes.liveness, reply: livenessReply, joinable: true });
+      const fix = (option: string, example: string): string =>
+        `Give the probe another path (probes: { ${option}: '${example}' }), or turn the module's probes off ` +
+        "(probes: false) and answer the path from your own controller, with LcHealthIndicator from 'nestjs-lc-service/terminus' in its check.";
+      routes.push({
+        path: probes.liveness,
+        reply: livenessReply,
+        joinable: true,
+        option: 'probes.liveness',
+        fix: fix('liveness', '/lc/healthz'),
+      });
       routes.push({
         path: probes.readiness,
         reply: () => readinessReply(this.state),
         joinable: true,
+        option: 'probes.readiness',
+        fix: fix('readiness', '/lc/readyz'),
       });
     }
     const metrics = this.metrics;
@@ -46,6 +57,10 @@ export class LcOperationsRoutes {
           contentType: metrics.contentType,
           body: await metrics.render(),
         }),
+        option: 'metrics.path',
+        fix:
+          "Give the metrics route another path (metrics: { path: '/lc/metrics' }), or mount none " +
+          '(metrics: { path: false, registry }) and serve your registry from your own route.',
       });
     }
     return routes;

@@ -7,6 +7,7 @@ import {
   type LcOperationalOptions,
   type ResolvedLcOptions,
 } from './lc-service.options.js';
+import { EXTENSION_OPTION_KEYS, unknownOptionWarnings } from './unknown-options.js';
 
 /** A tab of the extension's page in LimaCharlie's web app (`common.View`). */
 export interface LcExtViewOptions {
@@ -90,6 +91,7 @@ export function resolveLcExtOptions(
     fail('timeoutMs', `must be a positive integer of milliseconds, got ${String(timeoutMs)}`);
   }
   return {
+    module: 'LcExtensionModule',
     serviceName: name,
     secrets: resolveSecrets(
       fail,
@@ -99,6 +101,7 @@ export function resolveLcExtOptions(
     allowUnsigned: false,
     interactive: undefined,
     ...resolveOperationalOptions(opts, fail),
+    warnings: unknownOptionWarnings('LcExtensionModule', opts, EXTENSION_OPTION_KEYS),
     config,
     views,
     timeoutMs,

@@ -1,4 +1,5 @@
 import { LcConfigError } from './lc-config-error.js';
+import { SERVICE_OPTION_KEYS, unknownOptionWarnings } from './unknown-options.js';
 import {
   DEFAULT_API_URL,
   DEFAULT_MAX_RESPONSE_BYTES,
@@ -105,10 +106,18 @@ export interface LcOperationalOptions {
    * Default: on when a provider injects `LcContext` or an `LcGcpLogger` exists, off otherwise.
    */
   asyncContext?: boolean;
+  /**
+   * At boot, log the webhook route, the probes and metrics routes, each handler and what it
+   * serves, the signature mode and an `lc-service-sim` command to try it. Default `true`;
+   * `'debug'` logs it at debug level; `false` logs none of it.
+   */
+  bootSummary?: boolean | 'debug';
 }
 
 /** Options after defaults and checks; what the module's providers read. */
 export interface ResolvedLcOptions {
+  /** The module these options configure, for the errors and logs that name it. */
+  module: 'LcServiceModule' | 'LcExtensionModule';
   serviceName: string;
   secrets: string[];
   allowUnsigned: boolean;
@@ -136,6 +145,10 @@ export interface ResolvedLcOptions {
   fastPath: boolean;
   /** `undefined`: decided at boot from what the app uses. */
   asyncContext: boolean | undefined;
+  /** The level of the boot summary, or `false` for none. */
+  bootSummary: 'log' | 'debug' | false;
+  /** Options given that the module does not know, each with a did-you-mean: logged at boot. */
+  warnings: readonly string[];
 }
 
 export const DEFAULT_BODY_LIMIT = 50 * 1024 * 1024;
@@ -230,6 +243,7 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
     fail('serviceName', `must not contain whitespace or '/', got ${JSON.stringify(serviceName)}`);
   }
   return {
+    module: 'LcServiceModule',
     serviceName,
     secrets: resolveSecrets(
       fail,
@@ -242,6 +256,7 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
     allowUnsigned: flag(fail, opts.allowUnsigned, 'allowUnsigned'),
     interactive: resolveInteractive(opts.interactive, fail),
     ...resolveOperationalOptions(opts, fail),
+    warnings: unknownOptionWarnings('LcServiceModule', opts, SERVICE_OPTION_KEYS),
   };
 }
 
@@ -249,7 +264,10 @@ export function resolveLcOptions(opts: LcServiceModuleOptions | undefined): Reso
 export function resolveOperationalOptions(
   opts: LcOperationalOptions,
   fail: LcOptionFail,
-): Omit<ResolvedLcOptions, 'serviceName' | 'secrets' | 'allowUnsigned' | 'interactive'> {
+): Omit<
+  ResolvedLcOptions,
+  'module' | 'serviceName' | 'secrets' | 'allowUnsigned' | 'interactive' | 'warnings'
+> {
   const { path = '/' } = opts;
   if (typeof path !== 'string' || !path.startsWith('/')) {
     fail('path', `must be an absolute route path starting with '/', got ${String(path)}`);
@@ -286,8 +304,15 @@ export function resolveOperationalOptions(
     fastPath: flag(fail, opts.fastPath, 'fastPath', true),
     asyncContext:
       opts.asyncContext === undefined ? undefined : flag(fail, opts.asyncContext, 'asyncContext'),
+    bootSummary: resolveBootSummary(opts.bootSummary, fail),
     ...resolveOperations(opts, fail),
   };
+}
+
+function resolveBootSummary(value: unknown, fail: LcOptionFail): ResolvedLcOptions['bootSummary'] {
+  if (value === undefined || value === true) return 'log';
+  if (value === false || value === 'debug') return value;
+  return fail('bootSummary', `must be true, false or 'debug', got ${String(value)}`);
 }
 
 function resolveBodyLimits(

@@ -1,6 +1,7 @@
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { LcConfigError } from '../options/lc-config-error.js';
 import { insertExpressRoute, type ExpressAppLike } from './express-routes.js';
+import { refuseRouteClash } from './framework-routes.js';
 import { writeReply } from './raw-body.js';
 
 /** What an operations route answers: probes and metrics. */
@@ -21,6 +22,9 @@ export interface LcGetRoute {
    * same path: the route then answers for all of them, with the first answer that is not a 200.
    */
   joinable?: boolean;
+  /** The option that chose the path, and how to resolve a clash with a route of the app. */
+  option: string;
+  fix: string;
 }
 
 interface FastifyReplyLike {
@@ -85,10 +89,18 @@ async function answer(routes: readonly LcGetRoute[]): Promise<LcPlainReply> {
  * Mounts routes on the HTTP server itself, outside Nest's router: global guards, prefixes and
  * versioning are for the app's own API and must not hide a probe from Kubernetes.
  */
-export function mountGetRoutes(adapter: AbstractHttpAdapter, routes: readonly LcGetRoute[]): void {
+export function mountGetRoutes(
+  adapter: AbstractHttpAdapter,
+  routes: readonly LcGetRoute[],
+  moduleName: string,
+): void {
   const type = adapter.getType();
   if (type !== 'fastify' && type !== 'express') throw unsupportedAdapter(type);
-  const fresh = claimPaths(adapter.getInstance<object>(), routes);
+  const instance = adapter.getInstance<object>();
+  const fresh = claimPaths(instance, routes);
+  for (const [{ path, option, fix }] of fresh) {
+    refuseRouteClash(moduleName, type, instance, 'GET', path, option, fix);
+  }
   if (type === 'fastify') {
     const fastify = adapter.getInstance<FastifyGetLike>();
     for (const joined of fresh) {

@@ -5,6 +5,7 @@ import { LC_OPTIONS } from '../lc-service.constants.js';
 import { LcConfigError } from '../options/lc-config-error.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import { insertExpressRoute, type ExpressAppLike } from './express-routes.js';
+import { refuseRouteClash } from './framework-routes.js';
 import { unsupportedAdapter } from './get-routes.js';
 import { LcWebhookTransport, writeNodeReply } from './node-webhook.js';
 import { serveAheadOfFramework, type NodeServerLike } from './server-fast-path.js';
@@ -90,6 +91,15 @@ export class LcWebhookRoute {
           'Import it once, in the root module (with isGlobal: true to use LcService everywhere).',
       );
     }
+    refuseRouteClash(
+      this.options.module,
+      type,
+      instance,
+      'POST',
+      path,
+      'path',
+      `Give the webhook another path (path: '/lc', and register that URL in LimaCharlie), or move the app's route.`,
+    );
     paths.add(path);
     mounted.set(instance, paths);
     const transport = new LcWebhookTransport(this.dispatcher, this.options, this.logger);

@@ -113,7 +113,7 @@ describe('failures outside a handler', () => {
       error: 'the API proxy is unreachable',
     });
     expect(logger.lines.join('\n')).toMatch(
-      /detection failed outside its handler: Error: the API proxy is unreachable/,
+      /detection failed outside its handler \(etype=detection mid=\S+ oid=\S+\): the API proxy is unreachable Error: the API proxy is unreachable\n\s+at /,
     );
   });
 });

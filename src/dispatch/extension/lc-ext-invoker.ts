@@ -12,7 +12,12 @@ import { extFailure, type LcExtWireResponse } from '../../protocol/extension/mes
 import { extResultToWire, LcExtInvalidResultError } from '../../protocol/extension/response.js';
 import type { LcTelemetry } from '../../telemetry/lc-telemetry.js';
 import { answerBy } from '../lc-invoker.js';
-import { httpExceptionMessage, isHttpException } from '../lc-result.js';
+import {
+  explainNullClient,
+  httpExceptionMessage,
+  isHttpException,
+  logFailure,
+} from '../lc-result.js';
 
 class TimeoutReached extends Error {}
 
@@ -72,16 +77,32 @@ export class LcExtInvoker {
       );
     }
     this.telemetry?.recordError(call, err);
-    const { wire, unexpected } = extErrorToWire(err, this.options.exposeErrors);
+    const error = entry.usesClient
+      ? explainNullClient(err, entry.name, () =>
+          call.client === null ? `this ${call.eventType} call carried no org jwt` : undefined,
+        )
+      : err;
+    const { wire, unexpected } = extErrorToWire(error, this.options.exposeErrors);
     wire.error = call.redact(wire.error);
     const data = wire.data as Record<string, unknown> | undefined;
     if (typeof data?.exception === 'string') data.exception = call.redact(data.exception);
     if (unexpected) {
-      const detail = err instanceof Error && err.stack !== undefined ? err.stack : String(err);
-      this.logger.error(`${entry.name} (${call.eventType}) failed: ${call.redact(detail)}`);
+      const fields = extCallFields(call);
+      logFailure(this.logger, `${entry.name} failed`, fields, error, (text) => call.redact(text));
     }
     return wire;
   }
+}
+
+/** `action=… oid=… idempotency_key=…`: what identifies the call in LimaCharlie. */
+function extCallFields(call: LcExtCall): string {
+  let fields =
+    call.action === undefined
+      ? `message=${call.eventType}`
+      : `${call.eventType.startsWith('event:') ? 'event' : 'action'}=${call.action}`;
+  if (call.oid !== undefined) fields += ` oid=${call.oid}`;
+  if (call.idempotencyKey !== '') fields += ` idempotency_key=${call.idempotencyKey}`;
+  return fields;
 }
 
 /**
