@@ -112,6 +112,7 @@ suite('the lc-service-sim cloud page in headless Chromium', () => {
       waitMs: 5000,
       timeoutMs: 10_000,
       uninstall: true,
+      params: { any: {}, byForm: {} },
     });
     await sim.start();
     await sim.run();

@@ -14,6 +14,7 @@ import { readProfile, type ServiceProfile } from './service-profile.js';
 import { TaskResponder } from './task-responder.js';
 import { Timeline, type CallEntry } from './timeline.js';
 import { isRecord } from '../is-record.js';
+import { unknownName } from '../suggest.js';
 
 export type RunStatus =
   'starting' | 'waiting' | 'running' | 'stopping' | 'finished' | 'stopped' | 'failed';
@@ -57,6 +58,7 @@ export class CloudSimulator {
   private frozenAt: number | undefined;
   private tickAt: number | undefined;
   private stopRequested = false;
+  private warnedRulesLeftBehind = false;
   private readonly wake = new AbortController();
   private readonly client: ServiceClient;
   private readonly responder: TaskResponder;
@@ -214,6 +216,22 @@ export class CloudSimulator {
     this.status = this.stopRequested ? 'stopped' : 'finished';
   }
 
+  /**
+   * LimaCharlie keeps a service's rules after the org uninstalls it unless the service deletes
+   * them in org_uninstall: a service that installs rules without that handler leaves them behind.
+   */
+  private warnRulesLeftBehind(): void {
+    if (this.warnedRulesLeftBehind || this.profile === undefined) return;
+    if (this.profile.callbacks.has('org_uninstall')) return;
+    if (!this.rules.list().some((r) => r.state === 'installed')) return;
+    this.warnedRulesLeftBehind = true;
+    this.timeline.note(
+      this.now(),
+      "the service installed D&R rules but has no org_uninstall handler: its rules stay in every org that uninstalls it. Add @LcHandler('org_uninstall') that deletes them.",
+      'warn',
+    );
+  }
+
   private takesDetection(name: string): boolean {
     return (
       this.profile !== undefined &&
@@ -281,6 +299,7 @@ export class CloudSimulator {
         org: true,
       });
     }
+    this.checkParams(profile);
     if (has('request')) {
       await this.sendForm('request', '', 'request', profile.requestParams, {}, first);
     }
@@ -302,6 +321,43 @@ export class CloudSimulator {
     }
   }
 
+  /** A `--param` that names no form, or no parameter of its form, is surely a typo: say so. */
+  private checkParams(profile: ServiceProfile): void {
+    const forms = new Map<string, string[]>([['request', Object.keys(profile.requestParams)]]);
+    for (const command of profile.commands) forms.set(command.name, Object.keys(command.args));
+    const { any, byForm } = this.options.params;
+    const everyName = [...new Set([...forms.values()].flat())];
+    for (const name of Object.keys(any)) {
+      if (!everyName.includes(name)) {
+        this.timeline.note(
+          this.now(),
+          `--param ${name}: ${unknownName('parameter', name, everyName)}`,
+          'warn',
+        );
+      }
+    }
+    for (const [form, values] of Object.entries(byForm)) {
+      const names = forms.get(form);
+      if (names === undefined) {
+        this.timeline.note(
+          this.now(),
+          `--param ${form}:…: ${unknownName('form', form, [...forms.keys()])}`,
+          'warn',
+        );
+        continue;
+      }
+      for (const name of Object.keys(values)) {
+        if (!names.includes(name)) {
+          this.timeline.note(
+            this.now(),
+            `--param ${form}:${name}: ${unknownName(`parameter of ${form}`, name, names)}`,
+            'warn',
+          );
+        }
+      }
+    }
+  }
+
   /** A `request` or `command` with its form filled in for one sensor, or a note saying why not. */
   private async sendForm(
     etype: string,
@@ -311,11 +367,15 @@ export class CloudSimulator {
     base: Record<string, unknown>,
     sensor: SimSensor,
   ): Promise<void> {
-    const filled = fillArgs(defs, sensor);
+    const given = this.options.params;
+    const filled = fillArgs(defs, sensor, {
+      ...given.any,
+      ...(Object.hasOwn(given.byForm, target || etype) ? given.byForm[target || etype] : {}),
+    });
     if ('missing' in filled) {
       this.timeline.note(
         this.now(),
-        `${label} not sent: no value to give its required parameter ${filled.missing}`,
+        `${label} not sent: no value to give its required parameter ${filled.missing} (give one with --param ${filled.missing.split(' ')[0]}=...)`,
       );
       return;
     }
@@ -411,8 +471,9 @@ export class CloudSimulator {
       ok: outcome.error === undefined,
     }) as CallEntry;
     if (isRecord(outcome.reply)) this.jobs.merge(outcome.reply.jobs, entry.seq);
-    for (const change of this.rules.refresh(this.now(), etype))
-      this.timeline.note(this.now(), change);
+    const changes = this.rules.refresh(this.now(), etype);
+    for (const change of changes) this.timeline.note(this.now(), change);
+    if (changes.length > 0) this.warnRulesLeftBehind();
     return entry;
   }
 }

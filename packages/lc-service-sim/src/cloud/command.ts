@@ -24,6 +24,10 @@ export const CLOUD_USAGE = `  lc-service-sim cloud --service <url> --secret S [o
     --cycles N              run N periods of the longest listed cron instead
     --wait S                seconds to wait for the service to answer health (default ${CLOUD_DEFAULTS.waitSeconds})
     --timeout-seconds N     deadline of each call (default ${CLOUD_DEFAULTS.timeoutSeconds})
+    --param name=value      a value for a required parameter the emulator cannot guess (text,
+                            numbers) in the request and command forms; form:name=value for one
+                            form only (request, or a command name). Repeatable; JSON when it
+                            parses, else text
     --keep-installed        do not send org_uninstall at the end
     --keep-open             after the run, keep the page and the API up until Ctrl-C
     --report FILE           write the run (timeline, tasks, jobs, rules) to FILE as JSON
@@ -65,6 +69,7 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
       'keep-installed': { type: 'boolean' },
       'keep-open': { type: 'boolean' },
       report: { type: 'string' },
+      param: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });

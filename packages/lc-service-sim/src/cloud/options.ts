@@ -1,4 +1,11 @@
+import { commandLineValue } from '../assignments.js';
 import { parseDuration } from './clock.js';
+
+/** `--param` values: for every form, and per form (`request` or a command name). */
+export interface FormParams {
+  any: Record<string, unknown>;
+  byForm: Record<string, Record<string, unknown>>;
+}
 
 export interface CloudOptions {
   /** The service's webhook URL. */
@@ -20,6 +27,8 @@ export interface CloudOptions {
   timeoutMs: number;
   /** Send `org_uninstall` at the end. */
   uninstall: boolean;
+  /** Values for the request and command forms. */
+  params: FormParams;
 }
 
 export const CLOUD_DEFAULTS = {
@@ -45,6 +54,38 @@ export interface CloudArgs {
   wait?: string;
   'timeout-seconds'?: string;
   'keep-installed'?: boolean;
+  param?: string[];
+}
+
+/** Sets one own property, so a key such as `__proto__` is data like any other. */
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** `--param name=value` fills `name` in every form; `--param form:name=value` in that one only. */
+function formParams(items: readonly string[]): FormParams {
+  const out: FormParams = { any: {}, byForm: {} };
+  for (const item of items) {
+    const m = /^(?:([^:=]+):)?([^:=]+)=(.*)$/s.exec(item);
+    if (m === null) {
+      throw new Error(
+        `--param takes name=value or form:name=value (form: request or a command name), got '${item}'`,
+      );
+    }
+    const [, form, name, value] = m;
+    let target = out.any;
+    if (form !== undefined) {
+      target = Object.hasOwn(out.byForm, form) ? out.byForm[form] : {};
+      put(out.byForm, form, target);
+    }
+    put(target, name, commandLineValue(value));
+  }
+  return out;
 }
 
 function integer(
@@ -122,5 +163,6 @@ export function cloudOptions(args: CloudArgs, env: NodeJS.ProcessEnv): CloudOpti
     timeoutMs:
       positive(args['timeout-seconds'], '--timeout-seconds', CLOUD_DEFAULTS.timeoutSeconds) * 1000,
     uninstall: args['keep-installed'] !== true,
+    params: formParams(args.param ?? []),
   };
 }
