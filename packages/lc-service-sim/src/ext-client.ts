@@ -15,6 +15,9 @@ export interface ExtOrg {
   ident: string;
 }
 
+/** HTTP 401: the extension refused the signature. */
+export class SignatureRefusedError extends TransportError {}
+
 export interface ExtAnswer {
   status: number;
   reply: unknown;
@@ -62,7 +65,9 @@ export class ExtClient {
     }
     const text = await res.text();
     if (res.status === 401) {
-      throw new TransportError(`${this.url.href} refused the signature (HTTP 401): check --secret`);
+      throw new SignatureRefusedError(
+        `${this.url.href} refused the signature (HTTP 401): check --secret`,
+      );
     }
     try {
       return { status: res.status, reply: JSON.parse(text) };

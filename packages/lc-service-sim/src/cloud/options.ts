@@ -1,4 +1,4 @@
-import { commandLineValue } from '../assignments.js';
+import { commandLineValue, parseAssignments } from '../assignments.js';
 import { parseDuration } from './clock.js';
 
 /** `--param` values: for every form, and per form (`request` or a command name). */
@@ -8,8 +8,18 @@ export interface FormParams {
 }
 
 export interface CloudOptions {
-  /** The service's webhook URL. */
+  /** The webhook URL of the service, or of the extension when `extension` is set. */
   service: URL;
+  /**
+   * Drive an extension (Extension protocol) instead of a service: schema, subscribe, the page's
+   * requests, unsubscribe.
+   */
+  extension?: {
+    /** The org's extension config, sent with every event and request. */
+    config: Record<string, unknown>;
+    /** Keep the org subscribed for the page's requests until Ctrl-C (`--keep-open`). */
+    holdOpen: boolean;
+  };
   secret: string;
   /** Port of the LimaCharlie API emulator on 127.0.0.1 (0: any free port). */
   apiPort: number;
@@ -55,6 +65,9 @@ export interface CloudArgs {
   'timeout-seconds'?: string;
   'keep-installed'?: boolean;
   param?: string[];
+  extension?: string;
+  config?: string[];
+  'keep-open'?: boolean;
 }
 
 /** Sets one own property, so a key such as `__proto__` is data like any other. */
@@ -114,19 +127,32 @@ function positive(value: string | undefined, name: string, fallback: number): nu
 
 /** Checks the command line; every error names the option and what it takes. */
 export function cloudOptions(args: CloudArgs, env: NodeJS.ProcessEnv): CloudOptions {
-  if (args.service === undefined) {
+  if (args.service !== undefined && args.extension !== undefined) {
+    throw new Error('use either --service (a service) or --extension (an extension), not both');
+  }
+  const flag = args.extension !== undefined ? '--extension' : '--service';
+  const target = args.extension ?? args.service;
+  if (target === undefined) {
     throw new Error(
-      '--service is required: the URL of your running service, e.g. --service http://localhost:8080',
+      '--service is required: the URL of your running service, e.g. --service http://localhost:8080 (or --extension <url> for an extension)',
     );
   }
   let service: URL;
   try {
-    service = new URL(args.service);
+    service = new URL(target);
   } catch {
-    throw new Error(`--service is not a URL: ${args.service}`);
+    throw new Error(`${flag} is not a URL: ${target}`);
   }
   if (service.protocol !== 'http:' && service.protocol !== 'https:') {
-    throw new Error(`--service must be http:// or https://, got ${service.protocol}`);
+    throw new Error(`${flag} must be http:// or https://, got ${service.protocol}`);
+  }
+  if (args.extension === undefined && args.config !== undefined) {
+    throw new Error('--config is the extension config: it goes with --extension');
+  }
+  if (args.extension !== undefined && args.param !== undefined) {
+    throw new Error(
+      "--param fills a service's forms: with --extension, send requests from the page (with --keep-open) or with 'lc-service-sim ext request'",
+    );
   }
   const secret = args.secret ?? env.LC_SHARED_SECRET;
   if (secret === undefined || secret === '') {
@@ -164,5 +190,13 @@ export function cloudOptions(args: CloudArgs, env: NodeJS.ProcessEnv): CloudOpti
       positive(args['timeout-seconds'], '--timeout-seconds', CLOUD_DEFAULTS.timeoutSeconds) * 1000,
     uninstall: args['keep-installed'] !== true,
     params: formParams(args.param ?? []),
+    ...(args.extension === undefined
+      ? {}
+      : {
+          extension: {
+            config: parseAssignments(args.config ?? [], '--config'),
+            holdOpen: args['keep-open'] === true,
+          },
+        }),
   };
 }
