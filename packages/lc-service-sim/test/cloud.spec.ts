@@ -8,16 +8,20 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test } from '@nestjs/testing';
 import { IsInt, IsString } from 'class-validator';
 import {
+  LcAction,
   LcClient,
   LcCommand,
+  LcConfig,
   LcCron,
   LcData,
+  LcExtensionEvent,
   LcHandler,
   LcParam,
   type LimaCharlieClient,
 } from 'nestjs-lc-service';
 import { AppModule, SERVICE_NAME } from '../../../sample-app/app.module.js';
 import { SECRET, startLcApp, type LcTestApp } from '../../../test/helpers/lc-app.js';
+import { EXT_SECRET, startExtApp, type LcExtTestApp } from '../../../test/extension/helpers.js';
 import { freePort, runCli, startCli } from './cli-process.js';
 
 interface Report {
@@ -363,9 +367,7 @@ describe('lc-service-sim cloud as a process', () => {
     expect(top.stdout).toMatch(/lc-service-sim send <url> <etype>/);
     expect(top.stdout).toMatch(/lc-service-sim cloud --service <url>/);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(
-      /unknown command 'bogus': expected 'send <url> <etype>' or 'cloud --service <url>'/,
-    );
+    expect(unknown.stderr).toMatch(/unknown command 'bogus': expected one of send, ext, cloud/);
   });
 });
 
@@ -477,5 +479,96 @@ describe('lc-service-sim cloud: what a newcomer runs into', () => {
       "the service installed D&R rules but has no org_uninstall handler: its rules stay in every org that uninstalls it. Add @LcHandler('org_uninstall') that deletes them.";
     expect(res.stdout.split(warning).length - 1).toBe(2); // the timeline line and the summary
     expect(res.stdout).toMatch(/^d0 00:00:00  warning: the service installed D&R rules/m);
+  });
+});
+
+const extEvents: string[] = [];
+
+@Injectable()
+class EventsOnly {
+  @LcAction('ping')
+  ping() {
+    return { pong: true };
+  }
+
+  @LcExtensionEvent('subscribe')
+  subscribe(@LcConfig() config: Record<string, unknown>) {
+    extEvents.push(`subscribe ${JSON.stringify(config)}`);
+  }
+
+  @LcExtensionEvent('unsubscribe')
+  unsubscribe() {
+    extEvents.push('unsubscribe');
+  }
+}
+
+describe('lc-service-sim cloud --extension as a process', () => {
+  let ext: LcExtTestApp;
+  beforeAll(async () => {
+    ext = await startExtApp({ providers: [EventsOnly] });
+  });
+  afterAll(() => ext.close());
+
+  it('reads the schema, subscribes with --config, then unsubscribes', async () => {
+    const res = await runCli([
+      'cloud',
+      '--extension',
+      ext.url,
+      '--secret',
+      EXT_SECRET,
+      '--api-port',
+      '0',
+      ...FAST,
+      '--config',
+      'region=eu',
+    ]);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(`extension     ${ext.url}`);
+    expect(res.stdout).toMatch(/^d0 00:00:00  schema +ok /m);
+    expect(res.stdout).toMatch(/^Finished .*: 3 calls, 3 ok, 0 failed\.$/m);
+    expect(extEvents).toEqual(['subscribe {"region":"eu"}', 'unsubscribe']);
+  });
+
+  it('names the option when --extension is combined with what it does not take', async () => {
+    const both = await runCli([
+      'cloud',
+      '--extension',
+      ext.url,
+      '--service',
+      ext.url,
+      '--secret',
+      's',
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain(
+      'use either --service (a service) or --extension (an extension), not both',
+    );
+    const param = await runCli([
+      'cloud',
+      '--extension',
+      ext.url,
+      '--secret',
+      's',
+      '--param',
+      'a=1',
+    ]);
+    expect(param.code).toBe(2);
+    expect(param.stderr).toContain(
+      "with --extension, send requests from the page (with --keep-open) or with 'lc-service-sim ext request'",
+    );
+    const refused = await runCli([
+      'cloud',
+      '--extension',
+      ext.url,
+      '--secret',
+      'wrong',
+      '--api-port',
+      '0',
+      '--port',
+      '0',
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('refused the signature (HTTP 401): check --secret');
   });
 });

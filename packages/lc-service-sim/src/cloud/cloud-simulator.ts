@@ -306,14 +306,17 @@ export class CloudSimulator {
         this.record(etype, '', { data: {}, org: false, at }, outcome);
         return outcome;
       }
+      if (!noted) {
+        noted = true;
+        this.timeline.note(
+          at,
+          `waiting for the ${this.extClient === undefined ? 'service' : 'extension'} at ${this.options.service.href} …`,
+        );
+      }
       if (Date.now() - started >= this.options.waitMs) {
         throw new SimulatorError(
           `${outcome.error ?? 'no answer'} (waited ${this.options.waitMs / 1000} s for ${etype}: is the ${this.extClient === undefined ? 'service' : 'extension'} running? see --wait)`,
         );
-      }
-      if (!noted) {
-        noted = true;
-        this.timeline.note(at, `waiting for the service at ${this.options.service.href} …`);
       }
       await this.pause(HEALTH_RETRY_MS);
       if (this.stopRequested) return undefined;
