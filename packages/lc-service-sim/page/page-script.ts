@@ -84,8 +84,20 @@ interface SubscriptionsView {
   detections: string[];
   commands: string[];
 }
+interface ExtParamView {
+  name: string;
+  type: string;
+  required: boolean;
+  description: string;
+}
+interface ExtActionView {
+  name: string;
+  description: string;
+  params: ExtParamView[];
+}
 interface PageState {
   run: RunView;
+  extension: { actions: ExtActionView[] } | null;
   sensors: SensorView[];
   subscriptions: SubscriptionsView | null;
   timeline: EntryView[];
@@ -99,7 +111,8 @@ const POLL_MS = 700;
 const RETRY_MS = 3000;
 const MAX_HEX_BYTES = 65536;
 let since = 0;
-const last: Record<'jobs' | 'rules' | 'tasks' | 'sensors', string> = {
+const last: Record<'jobs' | 'rules' | 'tasks' | 'sensors' | 'actions', string> = {
+  actions: '',
   jobs: '',
   rules: '',
   tasks: '',
@@ -567,6 +580,84 @@ function renderSensors(sensors: SensorView[], subs: SubscriptionsView | null): v
   }
 }
 
+/* An extension's actions, and the form that sends one */
+let actions: ExtActionView[] = [];
+let firstSid = '';
+
+function renderActionFields(): void {
+  const select = byId('action') as HTMLSelectElement;
+  const action = actions.find((a) => a.name === select.value);
+  byId('action-desc').textContent = action?.description ?? '';
+  const box = byId('action-fields');
+  clear(box);
+  for (const param of action?.params ?? []) {
+    const label = el('label', null, param.name + (param.required ? ' *' : ''));
+    const input = document.createElement('input');
+    input.setAttribute('data-param', param.name);
+    input.placeholder = param.type;
+    input.title = param.description;
+    if (param.type === 'sid') input.value = firstSid;
+    append(label, input);
+    append(box, label);
+  }
+}
+
+function renderActions(ext: PageState['extension'], sensors: SensorView[]): void {
+  byId('actions-tab').hidden = ext === null;
+  actions = ext?.actions ?? [];
+  firstSid = sensors[0]?.sid ?? '';
+  const select = byId('action') as HTMLSelectElement;
+  const chosen = select.value;
+  clear(select);
+  for (const action of actions) {
+    const option = document.createElement('option');
+    option.value = action.name;
+    option.textContent = action.name;
+    append(select, option);
+  }
+  if (actions.some((a) => a.name === chosen)) select.value = chosen;
+  renderActionFields();
+}
+
+/** A typed value as the CLI reads one: JSON when it parses, else the text. */
+function typedValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function sendAction(): void {
+  const params: Record<string, unknown> = {};
+  for (const input of byId('action-fields').querySelectorAll('input')) {
+    const name = input.getAttribute('data-param');
+    if (name !== null && input.value !== '') params[name] = typedValue(input.value);
+  }
+  const result = byId('action-result');
+  result.textContent = 'sending…';
+  result.classList.remove('failed');
+  fetch('/api/request', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ action: (byId('action') as HTMLSelectElement).value, params }),
+  })
+    .then((res) =>
+      res.json().then((body: { seq?: number; ok?: boolean; error?: string }) => ({ res, body })),
+    )
+    .then(({ res, body }) => {
+      const failed = !res.ok || body.ok === false;
+      result.classList.toggle('failed', failed);
+      result.textContent = !res.ok
+        ? String(body.error ?? 'HTTP ' + res.status)
+        : 'sent: call #' + body.seq + (body.ok ? ' answered' : ' failed') + ', see the timeline';
+    })
+    .catch((err: unknown) => {
+      result.classList.add('failed');
+      result.textContent = String(err);
+    });
+}
+
 function changed(key: keyof typeof last, value: unknown): boolean {
   const text = JSON.stringify(value);
   if (last[key] === text) return false;
@@ -578,6 +669,9 @@ function apply(state: PageState): boolean {
   renderRun(state.run);
   if (changed('sensors', [state.sensors, state.subscriptions]))
     renderSensors(state.sensors, state.subscriptions);
+  if (changed('actions', [state.extension, state.sensors[0]?.sid])) {
+    renderActions(state.extension, state.sensors);
+  }
   renderTimeline(state.timeline);
   if (changed('jobs', state.jobs)) renderJobs(state.jobs);
   if (changed('rules', state.rules)) renderRules(state.rules);
@@ -620,5 +714,7 @@ byId('hide-crons').addEventListener('change', (ev) => {
   const checked = ev.target instanceof HTMLInputElement && ev.target.checked;
   byId('timeline').classList.toggle('hide-crons', checked);
 });
+byId('action').addEventListener('change', renderActionFields);
+byId('action-send').addEventListener('click', sendAction);
 showTab('timeline');
 poll();

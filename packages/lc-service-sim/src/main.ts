@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 import { CLOUD_USAGE, runCloudCommand } from './cloud/command.js';
+import { EXT_USAGE, runExtCommand } from './ext-command.js';
 import { runSendCommand, SEND_USAGE } from './send-command.js';
+import { unknownName } from './suggest.js';
 
 const USAGE = `lc-service-sim: simulate LimaCharlie against a LimaCharlie service.
 
 Usage:
 ${SEND_USAGE}
+${EXT_USAGE}
 ${CLOUD_USAGE}
   lc-service-sim <command> --help    one command's usage
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   send: runSendCommand,
+  ext: runExtCommand,
   cloud: runCloudCommand,
 };
 
@@ -24,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (run === undefined) {
     process.stderr.write(
-      `lc-service-sim: unknown command '${command}': expected 'send <url> <etype>' or 'cloud --service <url>'\n\n${USAGE}`,
+      `lc-service-sim: ${unknownName('command', command, Object.keys(COMMANDS))}\n\n${USAGE}`,
     );
     return 2;
   }

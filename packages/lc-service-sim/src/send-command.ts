@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
+import { HANDLER_ETYPES, isOrglessEtype } from 'nestjs-lc-service/protocol';
+import { apiCallsText, NO_JWT_NOTE, orgAccess } from './org-access.js';
 import { send, TransportError } from './send.js';
+import { unknownName } from './suggest.js';
+
+/** Every etype LimaCharlie sends a service; another name is refused unless --force. */
+const KNOWN_ETYPES: readonly string[] = ['health', 'get_resource', ...HANDLER_ETYPES];
 
 export const SEND_USAGE = `  lc-service-sim send <url> <etype> [options]
     Signs one call the way the Python simulator does and prints the answer as pretty JSON.
@@ -12,6 +18,11 @@ export const SEND_USAGE = `  lc-service-sim send <url> <etype> [options]
     --oid OID               org id (default: a random UUID)
     --sid SID               put a sensor id in data.sid
     --jwt JWT               a JWT for the service to use (default: none)
+    --api URL               emulate the LimaCharlie API on this loopback URL (your service's
+                            LC_API_URL) while the call runs, send its org's JWT, and list the
+                            API calls the service made
+    --force                 send an etype LimaCharlie does not send (default: refused, with the
+                            nearest known one)
     --deadline-seconds N    deadline from now (default 590, like LimaCharlie)
     --timeout-seconds N     how long to wait for the answer (default 60)
 `;
@@ -35,6 +46,8 @@ export async function runSendCommand(argv: string[]): Promise<number> {
       oid: { type: 'string' },
       sid: { type: 'string' },
       jwt: { type: 'string' },
+      api: { type: 'string' },
+      force: { type: 'boolean' },
       'deadline-seconds': { type: 'string' },
       'timeout-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -49,19 +62,42 @@ export async function runSendCommand(argv: string[]): Promise<number> {
     process.stderr.write(`lc-service-sim: expected 'send <url> <etype>'\n\nUsage:\n${SEND_USAGE}`);
     return 2;
   }
-  const { status, reply } = await send({
-    url,
-    etype,
-    secret: values.secret ?? process.env.LC_SHARED_SECRET ?? '',
-    data: values.data,
-    dataFile: values['data-file'],
-    oid: values.oid,
-    sid: values.sid,
-    jwt: values.jwt,
-    deadlineSeconds: positiveNumber(values['deadline-seconds'], '--deadline-seconds', 590),
-    timeoutMs: positiveNumber(values['timeout-seconds'], '--timeout-seconds', 60) * 1000,
-  });
-  process.stdout.write(`${JSON.stringify(reply, null, 2)}\n`);
-  if (status !== 200) process.stderr.write(`lc-service-sim: HTTP ${status}\n`);
-  return (reply as { success?: unknown }).success === true ? 0 : 1;
+  if (!KNOWN_ETYPES.includes(etype) && values.force !== true) {
+    process.stderr.write(
+      `lc-service-sim: ${unknownName('etype', etype, KNOWN_ETYPES)} (--force sends it anyway)\n`,
+    );
+    return 2;
+  }
+  const deadlineSeconds = positiveNumber(values['deadline-seconds'], '--deadline-seconds', 590);
+  const timeoutMs = positiveNumber(values['timeout-seconds'], '--timeout-seconds', 60) * 1000;
+  const orgless = isOrglessEtype(etype);
+  if (orgless && values.api !== undefined) {
+    throw new TransportError(
+      `--api: LimaCharlie sends '${etype}' without an org, so without a JWT`,
+    );
+  }
+  const access = orgless ? undefined : await orgAccess(values);
+  if (access !== undefined && access.jwt === undefined) process.stderr.write(NO_JWT_NOTE);
+  try {
+    const { status, reply } = await send({
+      url,
+      etype,
+      secret: values.secret ?? process.env.LC_SHARED_SECRET ?? '',
+      data: values.data,
+      dataFile: values['data-file'],
+      oid: access?.oid ?? values.oid,
+      sid: values.sid,
+      jwt: access?.jwt,
+      deadlineSeconds,
+      timeoutMs,
+    });
+    process.stdout.write(`${JSON.stringify(reply, null, 2)}\n`);
+    if (status !== 200) process.stderr.write(`lc-service-sim: HTTP ${status}\n`);
+    return (reply as { success?: unknown }).success === true ? 0 : 1;
+  } finally {
+    if (access?.fake !== undefined) {
+      process.stderr.write(apiCallsText(access.fake));
+      await access.fake.stop();
+    }
+  }
 }

@@ -1,9 +1,15 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
+import { IsInt, IsOptional, IsString } from 'class-validator';
 import {
   HexDump,
   Job,
+  LcAction,
+  LcData,
+  LcExtensionEvent,
+  LcField,
+  lcExtResponse,
   JsonData,
   LcClient,
   LcCron,
@@ -17,6 +23,7 @@ import {
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CloudSimulator } from '../src/cloud/cloud-simulator.js';
 import { SECRET, startLcApp, type LcTestApp } from '../../../test/helpers/lc-app.js';
+import { EXT_SECRET, startExtApp, type LcExtTestApp } from '../../../test/extension/helpers.js';
 import { freePort } from './cli-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -112,6 +119,7 @@ suite('the lc-service-sim cloud page in headless Chromium', () => {
       waitMs: 5000,
       timeoutMs: 10_000,
       uninstall: true,
+      params: { any: {}, byForm: {} },
     });
     await sim.start();
     await sim.run();
@@ -182,5 +190,135 @@ suite('the lc-service-sim cloud page in headless Chromium', () => {
     expect(await page.locator('img, svg').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(1);
     expect(pageErrors).toEqual([]);
+  });
+});
+
+class LookupParams {
+  @LcField({ label: 'Hash', description: 'The hash to look up' })
+  @IsString()
+  hash!: string;
+
+  @LcField({ label: 'Rounds', description: 'How many times to check again' })
+  @IsOptional()
+  @IsInt()
+  rounds?: number;
+}
+
+const extCalls: string[] = [];
+
+@Injectable()
+class Lookup {
+  @LcAction('lookup', { params: LookupParams, description: 'Look a hash up' })
+  lookup(@LcData() p: LookupParams) {
+    extCalls.push(`lookup ${p.hash} ${p.rounds ?? 0}`);
+    if ((p.rounds ?? 0) <= 0) return { hash: p.hash, verdict: 'clean' };
+    return lcExtResponse({
+      data: { queued: true },
+      continuations: [
+        { action: 'lookup', inDelaySec: 60, state: { hash: p.hash, rounds: p.rounds! - 1 } },
+      ],
+    });
+  }
+
+  @LcExtensionEvent('subscribe')
+  subscribe() {
+    extCalls.push('subscribe');
+  }
+
+  @LcExtensionEvent('unsubscribe')
+  unsubscribe() {
+    extCalls.push('unsubscribe');
+  }
+}
+
+suite('the lc-service-sim cloud page driving an extension, in headless Chromium', () => {
+  let ext: LcExtTestApp;
+  let sim: CloudSimulator;
+  let running: Promise<void>;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!hasChromium)
+      throw new Error(`${CHROMIUM} is missing and CI is set: install the chromium package`);
+    ext = await startExtApp({ providers: [Lookup] });
+    sim = new CloudSimulator({
+      service: new URL(ext.url),
+      secret: EXT_SECRET,
+      apiPort: 0,
+      pagePort: 0,
+      sensors: 1,
+      speed: 1_000_000,
+      cycles: 1,
+      waitMs: 5000,
+      timeoutMs: 10_000,
+      uninstall: true,
+      params: { any: {}, byForm: {} },
+      extension: { config: { region: 'eu' }, holdOpen: true },
+    });
+    await sim.start();
+    running = sim.run();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(msg.text());
+    });
+    await page.goto(sim.pageUrl);
+    await page.waitForSelector('body[data-status="running"]');
+  }, 30_000);
+  afterAll(async () => {
+    await browser?.close();
+    await sim?.close();
+    await ext?.close();
+  });
+
+  it("shows the schema's actions and sends a request with params; continuations follow", async () => {
+    await page.click('#actions-tab');
+    expect(await page.locator('#action option').allTextContents()).toEqual(['lookup']);
+    expect(await page.locator('#action-desc').textContent()).toBe('Look a hash up');
+    await page.fill('input[data-param="hash"]', 'abc');
+    await page.fill('input[data-param="rounds"]', '2');
+    await page.click('#action-send');
+    await page.waitForSelector('#action-result:has-text("answered")');
+    await page.click('[data-tab="timeline"]');
+    await page.locator('tr.call td.etype').nth(4).waitFor({ timeout: 10_000 });
+    expect(await page.locator('tr.call td.etype').allTextContents()).toEqual([
+      'schema',
+      'subscribe',
+      'request',
+      'request',
+      'request',
+    ]);
+    expect(extCalls).toEqual(['subscribe', 'lookup abc 2', 'lookup abc 1', 'lookup abc 0']);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('refuses a request from another origin, and unsubscribes when the run stops', async () => {
+    const before = extCalls.length;
+    const attack = await fetch(new URL('/api/request', sim.pageUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
+      body: JSON.stringify({ action: 'lookup', params: { hash: 'x' } }),
+    });
+    expect(attack.status).toBe(403);
+    const form = await fetch(new URL('/api/request', sim.pageUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: new URL(sim.pageUrl).origin },
+      body: JSON.stringify({ action: 'lookup', params: { hash: 'x' } }),
+    });
+    expect(form.status).toBe(415);
+    const typo = await fetch(new URL('/api/request', sim.pageUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: new URL(sim.pageUrl).origin },
+      body: JSON.stringify({ action: 'lokup', params: {} }),
+    });
+    expect(typo.status).toBe(400);
+    expect(await typo.json()).toEqual({ error: "unknown action 'lokup': did you mean 'lookup'?" });
+    expect(extCalls.length).toBe(before);
+    sim.stop();
+    await running;
+    expect(extCalls.at(-1)).toBe('unsubscribe');
   });
 });

@@ -6,9 +6,22 @@ import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { LcCron, LcHandler } from 'nestjs-lc-service';
+import { IsInt, IsString } from 'class-validator';
+import {
+  LcAction,
+  LcClient,
+  LcCommand,
+  LcConfig,
+  LcCron,
+  LcData,
+  LcExtensionEvent,
+  LcHandler,
+  LcParam,
+  type LimaCharlieClient,
+} from 'nestjs-lc-service';
 import { AppModule, SERVICE_NAME } from '../../../sample-app/app.module.js';
 import { SECRET, startLcApp, type LcTestApp } from '../../../test/helpers/lc-app.js';
+import { EXT_SECRET, startExtApp, type LcExtTestApp } from '../../../test/extension/helpers.js';
 import { freePort, runCli, startCli } from './cli-process.js';
 
 interface Report {
@@ -354,8 +367,208 @@ describe('lc-service-sim cloud as a process', () => {
     expect(top.stdout).toMatch(/lc-service-sim send <url> <etype>/);
     expect(top.stdout).toMatch(/lc-service-sim cloud --service <url>/);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(
-      /unknown command 'bogus': expected 'send <url> <etype>' or 'cloud --service <url>'/,
+    expect(unknown.stderr).toMatch(/unknown command 'bogus': expected one of send, ext, cloud/);
+  });
+});
+
+class HashParams {
+  @LcParam({ description: 'the hash to look up' })
+  @IsString()
+  hash!: string;
+}
+
+class TagArgs {
+  @LcParam({ description: 'the tag' })
+  @IsString()
+  tag!: string;
+
+  @LcParam({ description: 'seconds' })
+  @IsInt()
+  ttl!: number;
+}
+
+const received: { etype: string; data: unknown }[] = [];
+
+@Injectable()
+class FormsWithoutUninstall {
+  @LcHandler('org_install')
+  async install(@LcClient() lc: LimaCharlieClient) {
+    await lc.rules.set('forms-rule', {
+      detect: { event: 'NEW_PROCESS', op: 'exists', path: 'event' },
+      respond: [{ action: 'report', name: 'forms-x' }],
+    });
+    return true;
+  }
+
+  @LcHandler('request', { params: HashParams })
+  lookup(@LcData() p: HashParams) {
+    received.push({ etype: 'request', data: { ...p } });
+    return true;
+  }
+
+  @LcCommand({ name: 'tag', description: 'Tag a sensor', args: TagArgs })
+  tag(@LcData() args: TagArgs) {
+    received.push({ etype: 'command tag', data: { ...args } });
+    return true;
+  }
+}
+
+describe('lc-service-sim cloud: what a newcomer runs into', () => {
+  let t: LcTestApp;
+  let apiPort: number;
+  beforeAll(async () => {
+    apiPort = await freePort();
+    t = await startLcApp({
+      providers: [FormsWithoutUninstall],
+      options: { limaCharlie: { apiUrl: `http://127.0.0.1:${apiPort}` } },
+    });
+  });
+  afterAll(() => t.close());
+  beforeEach(() => {
+    received.length = 0;
+  });
+
+  const run = (...extra: string[]) =>
+    runCli([
+      'cloud',
+      '--service',
+      t.url,
+      '--secret',
+      SECRET,
+      '--api-port',
+      String(apiPort),
+      ...FAST,
+      '--duration',
+      '1h',
+      ...extra,
+    ]);
+
+  it('fills required text and number parameters from --param, per form when named', async () => {
+    const res = await run(
+      '--param',
+      'hash=abc123',
+      '--param',
+      'tag:tag=vip',
+      '--param',
+      'tag:ttl=60',
+      '--param',
+      'request:hahs=x',
     );
+    expect(res.code).toBe(0);
+    expect(received).toEqual([
+      { etype: 'request', data: { hash: 'abc123' } },
+      { etype: 'command tag', data: { tag: 'vip', ttl: 60 } },
+    ]);
+    expect(res.stdout).toContain(
+      "warning: --param request:hahs: unknown parameter of request 'hahs': did you mean 'hash'?",
+    );
+  });
+
+  it('names the missing parameter and the option that fills it', async () => {
+    const res = await run();
+    expect(received).toEqual([]);
+    expect(res.stdout).toContain(
+      'request not sent: no value to give its required parameter hash (str) (give one with --param hash=...)',
+    );
+  });
+
+  it('warns once when the service installs rules and has no org_uninstall to remove them', async () => {
+    const res = await run('--param', 'hash=a', '--param', 'tag=t', '--param', 'ttl=1');
+    expect(res.code).toBe(0);
+    const warning =
+      "the service installed D&R rules but has no org_uninstall handler: its rules stay in every org that uninstalls it. Add @LcHandler('org_uninstall') that deletes them.";
+    expect(res.stdout.split(warning).length - 1).toBe(2); // the timeline line and the summary
+    expect(res.stdout).toMatch(/^d0 00:00:00  warning: the service installed D&R rules/m);
+  });
+});
+
+const extEvents: string[] = [];
+
+@Injectable()
+class EventsOnly {
+  @LcAction('ping')
+  ping() {
+    return { pong: true };
+  }
+
+  @LcExtensionEvent('subscribe')
+  subscribe(@LcConfig() config: Record<string, unknown>) {
+    extEvents.push(`subscribe ${JSON.stringify(config)}`);
+  }
+
+  @LcExtensionEvent('unsubscribe')
+  unsubscribe() {
+    extEvents.push('unsubscribe');
+  }
+}
+
+describe('lc-service-sim cloud --extension as a process', () => {
+  let ext: LcExtTestApp;
+  beforeAll(async () => {
+    ext = await startExtApp({ providers: [EventsOnly] });
+  });
+  afterAll(() => ext.close());
+
+  it('reads the schema, subscribes with --config, then unsubscribes', async () => {
+    const res = await runCli([
+      'cloud',
+      '--extension',
+      ext.url,
+      '--secret',
+      EXT_SECRET,
+      '--api-port',
+      '0',
+      ...FAST,
+      '--config',
+      'region=eu',
+    ]);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(`extension     ${ext.url}`);
+    expect(res.stdout).toMatch(/^d0 00:00:00  schema +ok /m);
+    expect(res.stdout).toMatch(/^Finished .*: 3 calls, 3 ok, 0 failed\.$/m);
+    expect(extEvents).toEqual(['subscribe {"region":"eu"}', 'unsubscribe']);
+  });
+
+  it('names the option when --extension is combined with what it does not take', async () => {
+    const both = await runCli([
+      'cloud',
+      '--extension',
+      ext.url,
+      '--service',
+      ext.url,
+      '--secret',
+      's',
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain(
+      'use either --service (a service) or --extension (an extension), not both',
+    );
+    const param = await runCli([
+      'cloud',
+      '--extension',
+      ext.url,
+      '--secret',
+      's',
+      '--param',
+      'a=1',
+    ]);
+    expect(param.code).toBe(2);
+    expect(param.stderr).toContain(
+      "with --extension, send requests from the page (with --keep-open) or with 'lc-service-sim ext request'",
+    );
+    const refused = await runCli([
+      'cloud',
+      '--extension',
+      ext.url,
+      '--secret',
+      'wrong',
+      '--api-port',
+      '0',
+      '--port',
+      '0',
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('refused the signature (HTTP 401): check --secret');
   });
 });

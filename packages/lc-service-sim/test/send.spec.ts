@@ -5,10 +5,18 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { LcData, LcHandler, lcResponse, LcSid } from 'nestjs-lc-service';
+import {
+  LcClient,
+  LcData,
+  LcHandler,
+  lcResponse,
+  LcSid,
+  type LimaCharlieClient,
+} from 'nestjs-lc-service';
 import { distFile } from '../../../test/helpers/dist.js';
 import { SECRET, startLcApp, type LcTestApp } from '../../../test/helpers/lc-app.js';
 import { pythonJsonDumps } from '../src/python-json.js';
+import { freePort } from './cli-process.js';
 
 interface CliResult {
   code: number;
@@ -96,7 +104,38 @@ describe('lc-service-sim send', () => {
     expect(unknown.stderr).toMatch(/Unknown option '--bogus'/);
     const usage = await cli(['frobnicate']);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/expected 'send <url> <etype>'/);
+    expect(usage.stderr).toContain(
+      "unknown command 'frobnicate': expected one of send, ext, cloud",
+    );
+    const typo = await cli(['sned', t.url, 'request']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("unknown command 'sned': did you mean 'send'?");
+  });
+
+  it('refuses an etype LimaCharlie does not send, naming the nearest one, unless --force', async () => {
+    const typo = await cli(['send', t.url, 'org_instal', '--secret', SECRET, '--jwt', 'j']);
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toBe('');
+    expect(typo.stderr).toContain(
+      "unknown etype 'org_instal': did you mean 'org_install'? (--force sends it anyway)",
+    );
+    const far = await cli(['send', t.url, 'frobnicate', '--secret', SECRET]);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toMatch(
+      /unknown etype 'frobnicate': expected one of health, get_resource, org_install/,
+    );
+    const forced = await cli([
+      'send',
+      t.url,
+      'org_instal',
+      '--secret',
+      SECRET,
+      '--jwt',
+      'j',
+      '--force',
+    ]);
+    expect(forced.code).toBe(1);
+    expect(JSON.parse(forced.stdout)).toMatchObject({ success: false });
   });
 
   it('prints usage with --help', async () => {
@@ -144,6 +183,58 @@ describe('lc-service-sim send', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+@Injectable()
+class Installer {
+  @LcHandler('org_install')
+  async install(@LcClient() lc: LimaCharlieClient) {
+    await lc.rules.set('sim-send-rule', {
+      detect: { event: 'NEW_PROCESS', op: 'exists', path: 'event' },
+      respond: [{ action: 'report', name: 'x' }],
+    });
+    return true;
+  }
+}
+
+describe('lc-service-sim send --api', () => {
+  let t: LcTestApp;
+  let apiUrl: string;
+  beforeAll(async () => {
+    apiUrl = `http://127.0.0.1:${await freePort()}`;
+    t = await startLcApp({ providers: [Installer], options: { limaCharlie: { apiUrl } } });
+  });
+  afterAll(() => t.close());
+
+  it("emulates the API at the service's LC_API_URL and sends a JWT it accepts", async () => {
+    const res = await cli(['send', t.url, 'org_install', '--secret', SECRET, '--api', apiUrl]);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ success: true });
+    expect(res.stderr).toMatch(/called the emulated API 1 time:\n {2}POST \/v1\/rules\//);
+    expect(res.stderr).not.toContain('no --jwt');
+  });
+
+  it('says why the client cannot work without --jwt or --api, and refuses a busy --api port', async () => {
+    const bare = await cli(['send', t.url, 'org_install', '--secret', SECRET]);
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toContain(
+      "no --jwt: the call carries no JWT, so the handler's LimaCharlie client cannot work",
+    );
+    const busy = await cli([
+      'send',
+      t.url,
+      'org_install',
+      '--secret',
+      SECRET,
+      '--api',
+      new URL(t.url).origin,
+    ]);
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toMatch(/--api: port \d+ on 127\.0\.0\.1 is in use/);
+    const orgless = await cli(['send', t.url, 'health', '--secret', SECRET, '--api', apiUrl]);
+    expect(orgless.code).toBe(2);
+    expect(orgless.stderr).toContain("LimaCharlie sends 'health' without an org");
   });
 });
 

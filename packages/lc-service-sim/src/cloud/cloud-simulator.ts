@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LcExtWireContinuation } from 'nestjs-lc-service/protocol';
+import { continuationsOf, ExtClient } from '../ext-client.js';
 import { FakeLimaCharlie, FAKE_NAMESPACES } from '@nestjs-lc-service/limacharlie/testing';
 import { formatSpan, SimClock } from './clock.js';
 import { detectionData, eventForRule, type RuleRecord, type SimSensor } from './detections.js';
 import { reportNames, usesInvestigationId } from './dr-eval.js';
+import { extCall, readExtActions, type ExtActionView } from './ext-target.js';
 import { fillArgs } from './fill-args.js';
 import { JobBoard } from './job-board.js';
 import type { CloudOptions } from './options.js';
@@ -14,6 +18,7 @@ import { readProfile, type ServiceProfile } from './service-profile.js';
 import { TaskResponder } from './task-responder.js';
 import { Timeline, type CallEntry } from './timeline.js';
 import { isRecord } from '../is-record.js';
+import { unknownName } from '../suggest.js';
 
 export type RunStatus =
   'starting' | 'waiting' | 'running' | 'stopping' | 'finished' | 'stopped' | 'failed';
@@ -22,6 +27,16 @@ export type RunStatus =
 export class SimulatorError extends Error {}
 
 const HEALTH_RETRY_MS = 250;
+/** LimaCharlie's bounds on continuations (lc-extension's simulator): delay, and chain depth. */
+const MAX_CONTINUATION_DELAY_SEC = 300;
+const MAX_CONTINUATION_LEVEL = 10;
+const EXT_IDENT = 'lc-service-sim@localhost';
+
+/** What the page's request endpoint answers: an HTTP status and a JSON body. */
+export interface PageRequestResult {
+  status: number;
+  body: Record<string, unknown>;
+}
 const TIMELINE_PAGE = 500;
 
 interface SendInit {
@@ -48,6 +63,8 @@ export class CloudSimulator {
   readonly sensors: SimSensor[] = [];
   status: RunStatus = 'starting';
   profile: ServiceProfile | undefined;
+  /** An extension run: the actions its schema declares, once it answered. */
+  extActions: ExtActionView[] | undefined;
   /** Simulated ms the crons run for, known once health has answered. */
   endMs: number | undefined;
   oid = '';
@@ -57,15 +74,25 @@ export class CloudSimulator {
   private frozenAt: number | undefined;
   private tickAt: number | undefined;
   private stopRequested = false;
+  private warnedRulesLeftBehind = false;
   private readonly wake = new AbortController();
   private readonly client: ServiceClient;
+  private readonly extClient: ExtClient | undefined;
+  /** Page requests and the continuations they started, awaited before unsubscribe. */
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly responder: TaskResponder;
-  private readonly page = new PageServer((since) => this.snapshot(since));
+  private readonly page = new PageServer(
+    (since) => this.snapshot(since),
+    (action, params) => this.extRequest(action, params),
+  );
 
   constructor(readonly options: CloudOptions) {
     this.clock = new SimClock(options.speed);
     this.fake = new FakeLimaCharlie({ port: options.apiPort });
     this.client = new ServiceClient(options.service, options.secret, options.timeoutMs);
+    if (options.extension !== undefined) {
+      this.extClient = new ExtClient(options.service, options.secret, false, options.timeoutMs);
+    }
     this.rules = new RuleBook(() => this.readRules());
     this.responder = new TaskResponder({
       oid: () => this.oid,
@@ -120,7 +147,11 @@ export class CloudSimulator {
   /** Drives the service through a whole run. Throws `SimulatorError` if it cannot be reached. */
   async run(): Promise<void> {
     this.status = 'waiting';
-    const health = await this.waitForService();
+    if (this.extClient !== undefined) return this.runExtension(this.extClient);
+    const health = await this.waitForService(
+      () => this.client.call('health', { data: {} }),
+      'health',
+    );
     if (health === undefined) return this.finish();
     this.epochStart = Date.now();
     const profile = readProfile(health.reply);
@@ -194,6 +225,7 @@ export class CloudSimulator {
           tags: live ? this.fake.sensorTags(s.sid) : [],
         };
       }),
+      extension: this.extActions === undefined ? null : { actions: this.extActions },
       subscriptions: this.profile
         ? {
             callbacks: [...this.profile.callbacks],
@@ -212,6 +244,22 @@ export class CloudSimulator {
   private finish(): void {
     this.frozenAt ??= this.now();
     this.status = this.stopRequested ? 'stopped' : 'finished';
+  }
+
+  /**
+   * LimaCharlie keeps a service's rules after the org uninstalls it unless the service deletes
+   * them in org_uninstall: a service that installs rules without that handler leaves them behind.
+   */
+  private warnRulesLeftBehind(): void {
+    if (this.warnedRulesLeftBehind || this.profile === undefined) return;
+    if (this.profile.callbacks.has('org_uninstall')) return;
+    if (!this.rules.list().some((r) => r.state === 'installed')) return;
+    this.warnedRulesLeftBehind = true;
+    this.timeline.note(
+      this.now(),
+      "the service installed D&R rules but has no org_uninstall handler: its rules stay in every org that uninstalls it. Add @LcHandler('org_uninstall') that deletes them.",
+      'warn',
+    );
   }
 
   private takesDetection(name: string): boolean {
@@ -240,32 +288,178 @@ export class CloudSimulator {
     await sleep(ms, undefined, { signal: this.wake.signal }).catch(() => undefined);
   }
 
-  private async waitForService(): Promise<CallOutcome | undefined> {
+  private async waitForService(
+    probe: () => Promise<CallOutcome>,
+    etype: string,
+  ): Promise<CallOutcome | undefined> {
     let noted = false;
     const started = Date.now();
     for (;;) {
       const at = this.now();
-      const outcome = await this.client.call('health', { data: {} });
+      const outcome = await probe();
       if (outcome.refused) {
         throw new SimulatorError(
           `${this.options.service.href} refused the signature (HTTP 401): check --secret`,
         );
       }
       if (!outcome.unreachable) {
-        this.record('health', '', { data: {}, org: false, at }, outcome);
+        this.record(etype, '', { data: {}, org: false, at }, outcome);
         return outcome;
-      }
-      if (Date.now() - started >= this.options.waitMs) {
-        throw new SimulatorError(
-          `${outcome.error ?? 'no answer'} (waited ${this.options.waitMs / 1000} s for health: is the service running? see --wait)`,
-        );
       }
       if (!noted) {
         noted = true;
-        this.timeline.note(at, `waiting for the service at ${this.options.service.href} …`);
+        this.timeline.note(
+          at,
+          `waiting for the ${this.extClient === undefined ? 'service' : 'extension'} at ${this.options.service.href} …`,
+        );
+      }
+      if (Date.now() - started >= this.options.waitMs) {
+        throw new SimulatorError(
+          `${outcome.error ?? 'no answer'} (waited ${this.options.waitMs / 1000} s for ${etype}: is the ${this.extClient === undefined ? 'service' : 'extension'} running? see --wait)`,
+        );
       }
       await this.pause(HEALTH_RETRY_MS);
       if (this.stopRequested) return undefined;
+    }
+  }
+
+  /**
+   * An extension's run, as LimaCharlie drives one: its schema, the org subscribing, the requests
+   * sent from the page while the org stays subscribed (`--keep-open`), then unsubscribe.
+   */
+  private async runExtension(client: ExtClient): Promise<void> {
+    const schema = await this.waitForService(
+      () => extCall(client, { schema_request: {} }),
+      'schema',
+    );
+    if (schema === undefined) return this.finish();
+    this.epochStart = Date.now();
+    const actions = readExtActions(schema.reply);
+    if (typeof actions === 'string') {
+      this.timeline.note(this.now(), `cannot go on: ${actions}`, 'warn');
+      this.status = 'failed';
+      this.frozenAt = this.now();
+      return;
+    }
+    this.extActions = actions;
+    this.clock.start();
+    this.status = 'running';
+    await this.extEvent(client, 'subscribe');
+    if (this.options.extension?.holdOpen === true && !this.stopRequested) {
+      this.timeline.note(
+        this.now(),
+        `subscribed: send requests from the page (${this.page.url}); Ctrl-C unsubscribes and ends the run`,
+      );
+      await new Promise<void>((resolve) => {
+        this.wake.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    if (this.options.uninstall) await this.extEvent(client, 'unsubscribe');
+    this.finish();
+  }
+
+  private extOrg(): Record<string, string> {
+    return { oid: this.oid, jwt: this.jwt, ident: EXT_IDENT };
+  }
+
+  private async extEvent(client: ExtClient, eventName: string): Promise<void> {
+    const config = this.options.extension?.config ?? {};
+    const at = this.now();
+    const outcome = await extCall(client, {
+      event: { org: this.extOrg(), event_name: eventName, data: {}, config },
+    });
+    this.record(eventName, '', { data: {}, org: true, at }, outcome);
+  }
+
+  /**
+   * A request from the page: sent at once, its answer returned; the continuations it asks for
+   * follow in the background, each after its delay on the accelerated clock.
+   */
+  async extRequest(action: string, params: Record<string, unknown>): Promise<PageRequestResult> {
+    const client = this.extClient;
+    const actions = this.extActions;
+    if (client === undefined || actions === undefined) {
+      return { status: 409, body: { error: 'this run drives no extension (see --extension)' } };
+    }
+    if (this.status !== 'running' || this.stopRequested) {
+      return { status: 409, body: { error: `the run is ${this.status}: no more requests` } };
+    }
+    if (!actions.some((a) => a.name === action)) {
+      const names = actions.map((a) => a.name);
+      return { status: 400, body: { error: unknownName('action', action, names) } };
+    }
+    const key = randomUUID();
+    const { entry, outcome } = await this.extRequestCall(client, action, params, key, undefined);
+    const work = this.followContinuations(client, action, continuationsOf(outcome.reply), key);
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+    return { status: 200, body: { seq: entry.seq, ok: entry.ok } };
+  }
+
+  private async extRequestCall(
+    client: ExtClient,
+    action: string,
+    data: Record<string, unknown>,
+    key: string,
+    about: string | undefined,
+  ): Promise<{ entry: CallEntry; outcome: CallOutcome }> {
+    const at = this.now();
+    const config = this.options.extension?.config ?? {};
+    const outcome = await extCall(
+      client,
+      {
+        request: {
+          org: this.extOrg(),
+          action,
+          data,
+          config,
+          resource_state: {},
+          inv_id: '',
+        },
+      },
+      key,
+    );
+    const entry = this.record('request', action, { data, org: true, at, about }, outcome);
+    return { entry, outcome };
+  }
+
+  /**
+   * Continuations as LimaCharlie sends them: the action again with `state` as its data, the
+   * asking message's idempotency key with `:<level>` appended, at most 10 levels deep.
+   */
+  private async followContinuations(
+    client: ExtClient,
+    root: string,
+    first: LcExtWireContinuation[],
+    rootKey: string,
+  ): Promise<void> {
+    const queue = first.map((c) => ({ c, key: rootKey, level: 1 }));
+    while (queue.length > 0 && !this.stopRequested) {
+      const { c, key, level } = queue.shift()!;
+      if (level > MAX_CONTINUATION_LEVEL) {
+        this.timeline.note(
+          this.now(),
+          `continuation of ${root} dropped: LimaCharlie follows at most ${MAX_CONTINUATION_LEVEL} levels`,
+          'warn',
+        );
+        continue;
+      }
+      await this.pause(
+        (Math.min(c.in_delay_sec, MAX_CONTINUATION_DELAY_SEC) * 1000) / this.options.speed,
+      );
+      if (this.stopRequested) return;
+      const childKey = `${key}:${level}`;
+      const { outcome } = await this.extRequestCall(
+        client,
+        c.action,
+        c.state ?? {},
+        childKey,
+        `continuation ${level} of ${root}`,
+      );
+      for (const next of continuationsOf(outcome.reply)) {
+        queue.push({ c: next, key: childKey, level: level + 1 });
+      }
     }
   }
 
@@ -281,6 +475,7 @@ export class CloudSimulator {
         org: true,
       });
     }
+    this.checkParams(profile);
     if (has('request')) {
       await this.sendForm('request', '', 'request', profile.requestParams, {}, first);
     }
@@ -302,6 +497,43 @@ export class CloudSimulator {
     }
   }
 
+  /** A `--param` that names no form, or no parameter of its form, is surely a typo: say so. */
+  private checkParams(profile: ServiceProfile): void {
+    const forms = new Map<string, string[]>([['request', Object.keys(profile.requestParams)]]);
+    for (const command of profile.commands) forms.set(command.name, Object.keys(command.args));
+    const { any, byForm } = this.options.params;
+    const everyName = [...new Set([...forms.values()].flat())];
+    for (const name of Object.keys(any)) {
+      if (!everyName.includes(name)) {
+        this.timeline.note(
+          this.now(),
+          `--param ${name}: ${unknownName('parameter', name, everyName)}`,
+          'warn',
+        );
+      }
+    }
+    for (const [form, values] of Object.entries(byForm)) {
+      const names = forms.get(form);
+      if (names === undefined) {
+        this.timeline.note(
+          this.now(),
+          `--param ${form}:…: ${unknownName('form', form, [...forms.keys()])}`,
+          'warn',
+        );
+        continue;
+      }
+      for (const name of Object.keys(values)) {
+        if (!names.includes(name)) {
+          this.timeline.note(
+            this.now(),
+            `--param ${form}:${name}: ${unknownName(`parameter of ${form}`, name, names)}`,
+            'warn',
+          );
+        }
+      }
+    }
+  }
+
   /** A `request` or `command` with its form filled in for one sensor, or a note saying why not. */
   private async sendForm(
     etype: string,
@@ -311,11 +543,15 @@ export class CloudSimulator {
     base: Record<string, unknown>,
     sensor: SimSensor,
   ): Promise<void> {
-    const filled = fillArgs(defs, sensor);
+    const given = this.options.params;
+    const filled = fillArgs(defs, sensor, {
+      ...given.any,
+      ...(Object.hasOwn(given.byForm, target || etype) ? given.byForm[target || etype] : {}),
+    });
     if ('missing' in filled) {
       this.timeline.note(
         this.now(),
-        `${label} not sent: no value to give its required parameter ${filled.missing}`,
+        `${label} not sent: no value to give its required parameter ${filled.missing} (give one with --param ${filled.missing.split(' ')[0]}=...)`,
       );
       return;
     }
@@ -411,8 +647,9 @@ export class CloudSimulator {
       ok: outcome.error === undefined,
     }) as CallEntry;
     if (isRecord(outcome.reply)) this.jobs.merge(outcome.reply.jobs, entry.seq);
-    for (const change of this.rules.refresh(this.now(), etype))
-      this.timeline.note(this.now(), change);
+    const changes = this.rules.refresh(this.now(), etype);
+    for (const change of changes) this.timeline.note(this.now(), change);
+    if (changes.length > 0) this.warnRulesLeftBehind();
     return entry;
   }
 }

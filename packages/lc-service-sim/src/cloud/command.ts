@@ -13,7 +13,12 @@ export const CLOUD_USAGE = `  lc-service-sim cloud --service <url> --secret S [o
     Exit code: 0 when every call succeeded, 1 when one failed, 2 when the service could not be
     reached or refused the signature, or on bad arguments.
 
-    --service URL           the service's webhook URL (required)
+    --service URL           the service's webhook URL (required, unless --extension)
+    --extension URL         drive an extension instead: its schema, subscribe (with --config),
+                            requests sent from the page while --keep-open holds the org
+                            subscribed (continuations followed on the accelerated clock),
+                            then unsubscribe
+    --config key=value      the extension's org config (repeatable; JSON when it parses)
     --secret S              shared secret (default: $LC_SHARED_SECRET; required)
     --api-port N            port of the API emulator on 127.0.0.1 (default ${CLOUD_DEFAULTS.apiPort}; 0: any)
     --port N                port of the web page on 127.0.0.1 (default ${CLOUD_DEFAULTS.pagePort}; 0: any)
@@ -24,8 +29,13 @@ export const CLOUD_USAGE = `  lc-service-sim cloud --service <url> --secret S [o
     --cycles N              run N periods of the longest listed cron instead
     --wait S                seconds to wait for the service to answer health (default ${CLOUD_DEFAULTS.waitSeconds})
     --timeout-seconds N     deadline of each call (default ${CLOUD_DEFAULTS.timeoutSeconds})
+    --param name=value      a value for a required parameter the emulator cannot guess (text,
+                            numbers) in the request and command forms; form:name=value for one
+                            form only (request, or a command name). Repeatable; JSON when it
+                            parses, else text
     --keep-installed        do not send org_uninstall at the end
-    --keep-open             after the run, keep the page and the API up until Ctrl-C
+    --keep-open             after the run, keep the page and the API up until Ctrl-C; with
+                            --extension, the org stays subscribed for the page's requests
     --report FILE           write the run (timeline, tasks, jobs, rules) to FILE as JSON
 
     Ctrl-C stops early: calls in flight finish, org_uninstall is sent, the summary is printed.
@@ -53,6 +63,8 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       service: { type: 'string' },
+      extension: { type: 'string' },
+      config: { type: 'string', multiple: true },
       secret: { type: 'string' },
       'api-port': { type: 'string' },
       port: { type: 'string' },
@@ -65,6 +77,7 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
       'keep-installed': { type: 'boolean' },
       'keep-open': { type: 'boolean' },
       report: { type: 'string' },
+      param: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -89,7 +102,7 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
   out.write(
     [
       'lc-service-sim cloud: LimaCharlie, emulated on this machine',
-      `  service       ${options.service.href}`,
+      `  ${options.extension === undefined ? 'service  ' : 'extension'}     ${options.service.href}`,
       `  API emulator  ${sim.apiUrl}   (run the service with LC_API_URL=${sim.apiUrl})`,
       `  page          ${sim.pageUrl}`,
       `  org           ${sim.oid} with ${sim.sensors.length} sensor${sim.sensors.length === 1 ? '' : 's'}: ${sim.sensors.map((s) => `${s.hostname} (${s.sid})`).join(', ')}`,
@@ -113,7 +126,7 @@ export async function runCloudCommand(argv: string[]): Promise<number> {
       return;
     }
     reporter.line(
-      'stopping: letting calls in flight finish, then org_uninstall (Ctrl-C again quits now)',
+      `stopping: letting calls in flight finish, then ${options.extension === undefined ? 'org_uninstall' : 'unsubscribe'} (Ctrl-C again quits now)`,
     );
     sim.stop();
   };

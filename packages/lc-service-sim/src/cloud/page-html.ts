@@ -31,6 +31,7 @@ export const PAGE_HTML = String.raw`<!doctype html>
       <button type="button" role="tab" data-tab="rules">Rules <span id="count-rules" class="count">0</span></button>
       <button type="button" role="tab" data-tab="tasks">Tasks <span id="count-tasks" class="count">0</span></button>
       <button type="button" role="tab" data-tab="sensors">Sensors</button>
+      <button type="button" role="tab" data-tab="actions" id="actions-tab" hidden>Actions</button>
     </nav>
     <main>
       <section id="tab-timeline" role="tabpanel">
@@ -53,6 +54,15 @@ export const PAGE_HTML = String.raw`<!doctype html>
         </table>
       </section>
       <section id="tab-sensors" role="tabpanel" hidden><div id="sensors"></div></section>
+      <section id="tab-actions" role="tabpanel" hidden>
+        <div class="action-form">
+          <label>action <select id="action"></select></label>
+          <p id="action-desc" class="muted"></p>
+          <div id="action-fields"></div>
+          <button type="button" id="action-send">Send request</button>
+          <span id="action-result"></span>
+        </div>
+      </section>
     </main>
     <script src="/app.js"></script>
   </body>
@@ -142,4 +152,9 @@ ul.outcomes { margin: 0; padding-left: 16px; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; }
 dt { color: var(--muted); }
 dd { margin: 0; font-family: var(--mono); }
+.action-form { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; max-width: 720px; }
+.action-form label { display: block; margin: 6px 0; }
+.action-form input, .action-form select { font: inherit; margin-left: 6px; min-width: 260px; }
+.action-form .muted { color: var(--muted); }
+#action-result.failed { color: var(--bad); }
 `;

@@ -2,7 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { isRecord } from '../is-record.js';
 import { PAGE_CSS, PAGE_HTML } from './page-html.js';
+
+/** Sends an extension request the page asked for; answers with an HTTP status and JSON. */
+export type PageRequestHandler = (
+  action: string,
+  params: Record<string, unknown>,
+) => Promise<{ status: number; body: Record<string, unknown> }>;
+
+const MAX_REQUEST_BYTES = 64 * 1024;
 
 /**
  * The package build compiles page/page-script.ts for the browser into dist/page. This module runs
@@ -38,13 +47,19 @@ async function loadAssets(): Promise<Assets> {
   };
 }
 
-/** The emulator's web page on loopback: three assets read at start and a JSON state endpoint. */
+/**
+ * The emulator's web page on loopback: three assets read at start, a JSON state endpoint, and
+ * for an extension run the endpoint the page sends requests through.
+ */
 export class PageServer {
   private server: Server | undefined;
   private port = 0;
   private assets: Assets = {};
 
-  constructor(private readonly state: (since: number) => unknown) {}
+  constructor(
+    private readonly state: (since: number) => unknown,
+    private readonly onRequest: PageRequestHandler,
+  ) {}
 
   async start(port: number): Promise<void> {
     this.assets = await loadAssets();
@@ -81,10 +96,13 @@ export class PageServer {
     if (host !== `127.0.0.1:${this.port}` && host !== `localhost:${this.port}`) {
       return this.reply(res, 421, 'text/plain; charset=utf-8', 'unexpected Host header\n');
     }
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    if (req.method === 'POST' && url.pathname === '/api/request') {
+      return void this.pageRequest(req, res, host);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return this.reply(res, 405, 'text/plain; charset=utf-8', 'GET only\n');
     }
-    const url = new URL(req.url ?? '/', `http://${host}`);
     if (url.pathname === '/api/state') {
       const since = Number(url.searchParams.get('since') ?? '0');
       const body = JSON.stringify(this.state(Number.isInteger(since) && since > 0 ? since : 0));
@@ -95,6 +113,59 @@ export class PageServer {
     if (asset === undefined)
       return this.reply(res, 404, 'text/plain; charset=utf-8', 'not found\n');
     this.reply(res, 200, asset.type, asset.body);
+  }
+
+  /**
+   * `POST /api/request` `{action, params}` from the page itself only: its Origin must be this
+   * page and the body JSON, which a form or a page on another site cannot send without a
+   * preflight this server never answers.
+   */
+  private async pageRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    host: string,
+  ): Promise<void> {
+    const json = 'application/json; charset=utf-8';
+    const fail = (status: number, error: string) =>
+      this.reply(res, status, json, JSON.stringify({ error }));
+    if (req.headers.origin !== `http://${host}`) {
+      req.resume();
+      return fail(403, 'requests are accepted from this page only');
+    }
+    if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+      req.resume();
+      return fail(415, 'the body must be application/json');
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_REQUEST_BYTES)
+          return fail(413, `the body is over ${MAX_REQUEST_BYTES} bytes`);
+        chunks.push(chunk as Buffer);
+      }
+    } catch {
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return fail(400, 'the body is not JSON');
+    }
+    if (!isRecord(body) || typeof body.action !== 'string' || !isRecord(body.params ?? {})) {
+      return fail(400, 'expected {"action": string, "params": object}');
+    }
+    try {
+      const result = await this.onRequest(
+        body.action,
+        (body.params ?? {}) as Record<string, unknown>,
+      );
+      this.reply(res, result.status, json, JSON.stringify(result.body));
+    } catch (err) {
+      fail(500, err instanceof Error ? err.message : String(err));
+    }
   }
 
   private reply(res: ServerResponse, status: number, type: string, body: string): void {
