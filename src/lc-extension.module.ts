@@ -36,12 +36,12 @@ const {
 /** The messages every extension gets besides its actions and events, as metrics labels. */
 const MESSAGE_LABELS = ['heartbeat', 'schema_request', 'conf_validation', 'error_report'];
 
-// lc-service-sim speaks the Service protocol only: no command to suggest.
 const EXTENSION_PROTOCOL: LcBootProtocol = {
   moduleName: 'LcExtensionModule',
   header: 'Extension webhook',
   signatureHeader: 'lc-ext-sig',
   decorators: '@LcAction, @LcExtensionEvent, @LcConfigValidator or @LcErrorReport',
+  tryIt: (url) => `npx lc-service-sim ext schema ${url} --secret "$LC_EXT_SECRET"`,
 };
 
 /** What each Extension handler serves, for the boot summary. */

@@ -158,6 +158,9 @@ describe('boot summary', () => {
       'Mapped {event: subscribe} to Scanner.subscribed',
       'Probes {/healthz, GET} {/readyz, GET}',
       'Signature lc-ext-sig: checked against 1 secret',
+      expect.stringMatching(
+        /^Try it: npx lc-service-sim ext schema http:\/\/127\.0\.0\.1:\d+\/ext --secret "\$LC_EXT_SECRET"$/,
+      ),
     ]);
     expect(logger.lines.join('\n')).not.toContain(EXT_SECRET);
   });
