@@ -144,4 +144,16 @@ describe('deploy/Dockerfile', () => {
     };
     expect(pkg.scripts.start).toBe(cmd.join(' '));
   });
+
+  it('builds on an LTS line of Node.js that the packages support', async () => {
+    const dockerfile = await readFile(resolve(ROOT, 'deploy/Dockerfile'), 'utf8');
+    const major = Number(/^ARG NODE_VERSION=(\d+)$/m.exec(dockerfile)![1]);
+    const pkg = JSON.parse(await readFile(resolve(ROOT, 'package.json'), 'utf8')) as {
+      engines: { node: string };
+    };
+    const minimum = Number(/^>=(\d+)\./.exec(pkg.engines.node)![1]);
+    expect(major).toBeGreaterThanOrEqual(minimum);
+    // Node's even-numbered lines become LTS; odd ones live six months.
+    expect(major % 2).toBe(0);
+  });
 });

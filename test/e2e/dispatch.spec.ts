@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { DeepService, ProtocolHandlers, seen } from '../fixtures/protocol-handlers.js';
+import { DeepService, ProtocolHandlers, releaseHeld, seen } from '../fixtures/protocol-handlers.js';
 import { ADAPTERS, SECRET, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
 
 /** The Python simulator's body: json.dumps(sort_keys=True) with ", " and ": " separators. */
@@ -165,7 +165,9 @@ describe.each(ADAPTERS)('dispatch through real HTTP (%s)', (adapter) => {
     });
 
     it('aborts the signal and answers with retry when the deadline passes mid-handler', async () => {
-      const deadline = Date.now() / 1000 + 0.3;
+      // Far enough away that the call arrives before it on a busy machine: a deadline already
+      // past is refused without retry and never reaches the handler.
+      const deadline = Date.now() / 1000 + 1;
       const res = await t.client.send('org_per_1h', { deadline });
       expect(res.body).toEqual({
         success: false,
@@ -336,13 +338,17 @@ describe.each(ADAPTERS)('dispatch through real HTTP (%s)', (adapter) => {
     });
 
     it('counts calls in progress and returns to the health call alone', async () => {
-      const slow = t.client.send('request', { data: { result: 'slow', ms: 300 } });
-      await new Promise((r) => setTimeout(r, 100));
-      const during = await t.client.send('health');
-      expect((during.body.data as { calls_in_progress: number }).calls_in_progress).toBe(2);
-      await slow;
-      const after = await t.client.send('health');
-      expect((after.body.data as { calls_in_progress: number }).calls_in_progress).toBe(1);
+      const inProgress = async () =>
+        ((await t.client.send('health')).body.data as { calls_in_progress: number })
+          .calls_in_progress;
+      const held = t.client.send('request', { data: { result: 'held' } });
+      for (let tries = 0; (await inProgress()) !== 2; tries++) {
+        if (tries > 100) throw new Error('the held call never showed in calls_in_progress');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      releaseHeld();
+      await held;
+      expect(await inProgress()).toBe(1);
     });
 
     it('does not leak calls_in_progress on failures, rejections and refusals', async () => {

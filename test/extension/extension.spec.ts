@@ -169,7 +169,8 @@ describe.each(['fastify', 'express'] as const)('LcExtensionModule (%s)', (adapte
         path: '/ext',
         config: Config,
         views: [{ name: 'main', layoutType: 'action', defaultRequests: ['scan'] }],
-        timeoutMs: 300,
+        // Long enough that no healthy call here hits it on a busy machine; the 'hang' test waits it out.
+        timeoutMs: 1500,
         bodyLimit: 64 * 1024,
         limaCharlie: { apiUrl: fake.url, maxAttempts: 1 },
       },

@@ -11,15 +11,15 @@ import {
   lcResponse,
 } from 'nestjs-lc-service';
 import { startLcApp, type LcTestApp } from '../helpers/lc-app.js';
+import { describeOrSkip } from '../helpers/skip.js';
 
 // Each test here pauses or kills Redis, so it runs its own redis-server rather than CI's.
 const HAS_REDIS_SERVER = spawnSync('redis-server', ['--version']).error === undefined;
-const describeWithRedisServer = HAS_REDIS_SERVER ? describe : describe.skip;
-if (!HAS_REDIS_SERVER) {
-  console.warn(
-    'Redis outage tests SKIPPED: no redis-server on PATH. .ci/run installs it; locally: apt-get install redis-server',
-  );
-}
+const describeWithRedisServer = describeOrSkip(
+  HAS_REDIS_SERVER
+    ? undefined
+    : 'no redis-server on PATH: apt-get install redis-server (.ci/run installs it)',
+);
 
 const runs: Record<string, number> = {};
 const gates = new Map<string, () => void>();

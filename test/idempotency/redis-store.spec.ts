@@ -9,20 +9,15 @@ import {
   lcResponse,
 } from 'nestjs-lc-service';
 import { startLcApp, type LcTestApp } from '../helpers/lc-app.js';
+import { describeOrSkip } from '../helpers/skip.js';
 
 /** Set by .ci/run, which starts a redis-server; locally: LC_TEST_REDIS_URL=redis://127.0.0.1:6379. */
-const REDIS_URL = process.env.LC_TEST_REDIS_URL;
-const NO_REDIS = REDIS_URL === undefined || REDIS_URL === '';
-const describeWithRedis = NO_REDIS ? describe.skip : describe;
-const title = NO_REDIS
-  ? 'Redis idempotency store (SKIPPED: LC_TEST_REDIS_URL is not set; .ci/run sets it)'
-  : 'Redis idempotency store, two replicas';
-if (NO_REDIS) {
-  console.warn(
-    'Redis idempotency tests SKIPPED: LC_TEST_REDIS_URL is not set. .ci/run starts a redis-server and sets it; ' +
-      'locally: LC_TEST_REDIS_URL=redis://127.0.0.1:6379 npm test',
-  );
-}
+const REDIS_URL = process.env.LC_TEST_REDIS_URL ?? '';
+const describeWithRedis = describeOrSkip(
+  REDIS_URL === ''
+    ? 'LC_TEST_REDIS_URL is not set: start a redis-server and run LC_TEST_REDIS_URL=redis://127.0.0.1:6379 npm test (.ci/run does both)'
+    : undefined,
+);
 
 const runs: Record<string, number> = {};
 
@@ -38,7 +33,7 @@ class Handlers {
   }
 }
 
-describeWithRedis(title, () => {
+describeWithRedis('Redis idempotency store, two replicas', () => {
   // A prefix per run: nothing from an earlier run or another suite can answer for this one.
   const prefix = `lc-test:${randomUUID()}:`;
   const clients: Redis[] = [];
@@ -46,7 +41,7 @@ describeWithRedis(title, () => {
   let b: LcTestApp;
 
   async function replica(): Promise<LcTestApp> {
-    const redis = new Redis(REDIS_URL!, { lazyConnect: false, maxRetriesPerRequest: 1 });
+    const redis = new Redis(REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 });
     clients.push(redis);
     return startLcApp({
       providers: [Handlers],

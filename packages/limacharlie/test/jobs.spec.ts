@@ -95,7 +95,8 @@ describe('Jobs (limacharlie/sdk/jobs.py)', () => {
     const { lc, oid } = newOrgClient(fake());
     fake().addJob(oid, { jobId: 'stuck', pendingReads: 1_000_000 });
 
-    const job = await lc.jobs.wait('stuck', { pollIntervalMs: 20, timeoutMs: 100 });
+    // Room for several polls even when each one is slow on a busy machine.
+    const job = await lc.jobs.wait('stuck', { pollIntervalMs: 20, timeoutMs: 1000 });
 
     expect(job).toMatchObject({ job_id: 'stuck', is_done: false });
     const polls = fake().calls.filter((c) => c.path === `/v1/job/${oid}/stuck`).length;

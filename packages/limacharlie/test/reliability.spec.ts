@@ -112,7 +112,8 @@ describe('LimaCharlieClient reliability', () => {
   });
 
   it('times out a hanging call and retries it', async () => {
-    const { lc } = newOrgClient(fake(), { timeoutMs: 150 });
+    // Long enough that the healthy retry never times out too on a busy machine.
+    const { lc } = newOrgClient(fake(), { timeoutMs: 1000 });
     fake().hangNext({ path: 'who' });
 
     await expect(lc.whoAmI()).resolves.toMatchObject({ orgs: expect.any(Array) });
@@ -140,7 +141,8 @@ describe('LimaCharlieClient reliability', () => {
     const started = Date.now();
     const err = await rejectionOf(lc.whoAmI());
 
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Against a 30 s Retry-After, a loose bound that a busy machine cannot break.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(err).toBeInstanceOf(LcApiError);
     expect(err).toMatchObject({ kind: 'deadline', status: 0, path: 'who' });
     expect((err as Error).message).toBe(
