@@ -75,7 +75,26 @@ export class LcDrain implements OnModuleInit, OnApplicationBootstrap, OnModuleDe
     const left = this.state.inFlight;
     if (left > 0) {
       this.logger.warn(
-        `${left} call(s) still in progress when shutdownGraceMs (${grace} ms) ran out`,
+        `${left} call(s) still in progress when shutdownGraceMs (${grace} ms) ran out: their connections are closed unanswered, so LimaCharlie delivers them again`,
+      );
+      this.cutConnections();
+    }
+  }
+
+  /**
+   * The server's close waits for every request still open, so a handler that never returns would
+   * hold the process past its grace until the orchestrator kills it. Past the grace nothing is
+   * waited for: an unanswered call is retried by LimaCharlie.
+   */
+  private cutConnections(): void {
+    const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
+    const server = adapter?.getHttpServer() as { closeAllConnections?: () => void } | undefined;
+    if (typeof server?.closeAllConnections !== 'function') return;
+    try {
+      server.closeAllConnections();
+    } catch (err) {
+      this.logger.warn(
+        `could not close the connections still open: ${err instanceof Error ? err.message : String(err)}`,
       );
     }
   }
