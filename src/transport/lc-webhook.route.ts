@@ -10,7 +10,7 @@ import { LcWebhookTransport, writeNodeReply } from './node-webhook.js';
 import { serveAheadOfFramework, type NodeServerLike } from './server-fast-path.js';
 import { limitServer, type ServerWithLimits } from './server-limits.js';
 import { LcDispatcher } from '../dispatch/lc-dispatcher.js';
-import { JSON_CONTENT_TYPE, rejection, type LcHttpReply } from '../call/lc-http-reply.js';
+import { JSON_CONTENT_TYPE, type LcHttpReply } from '../call/lc-http-reply.js';
 
 /** The slice of the Fastify API the route uses, so the package needs no fastify types. */
 interface FastifyRequestLike {
@@ -122,6 +122,7 @@ export class LcWebhookRoute {
   private onError(err: FastifyErrorLike, reply: FastifyReplyLike): void {
     const status = err.statusCode !== undefined && err.statusCode >= 400 ? err.statusCode : 500;
     if (status === 500) this.logger.error(`webhook route failed: ${err.message}`);
-    writeFastifyReply(reply, rejection(status, status === 500 ? 'internal error' : err.message));
+    const error = status === 500 ? 'internal error' : err.message;
+    writeFastifyReply(reply, this.dispatcher.refusal(status, error, false));
   }
 }
