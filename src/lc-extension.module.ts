@@ -12,7 +12,10 @@ import { LcDispatcher } from './dispatch/lc-dispatcher.js';
 import { LC_WEBHOOK_PROTOCOL } from './dispatch/lc-protocol.js';
 import { LcExtInvoker } from './dispatch/extension/lc-ext-invoker.js';
 import { LcExtensionRules } from './dispatch/extension/lc-extension-rules.js';
-import { LC_OPTIONS } from './lc-service.constants.js';
+import { LcCallTracking } from './call/lc-call-tracking.js';
+import { LcContext } from './call/lc-context.js';
+import { LcCallTrackingDecider } from './discovery/lc-call-tracking-decider.js';
+import { EXTENSION_MODULE, LC_MODULE, LC_OPTIONS } from './lc-service.constants.js';
 import type { LcMetrics } from './metrics/lc-metrics.js';
 import { LcOperationsRoutes } from './operations/lc-operations.routes.js';
 import { operationsProviders } from './operations/operations.providers.js';
@@ -41,6 +44,7 @@ class LcExtBootstrap implements OnModuleInit {
     @Inject(LC_METRICS) private readonly metrics: LcMetrics | null,
     private readonly explorer: LcExtExplorer,
     private readonly registry: LcExtRegistry,
+    private readonly tracking: LcCallTrackingDecider,
     private readonly route: LcWebhookRoute,
     private readonly operationsRoutes: LcOperationsRoutes,
   ) {}
@@ -53,6 +57,7 @@ class LcExtBootstrap implements OnModuleInit {
       ...registry.actions.keys(),
       ...registry.events.keys(),
     ]);
+    this.tracking.decide();
     this.route.mount();
     this.operationsRoutes.mount();
   }
@@ -71,6 +76,7 @@ class LcExtBootstrap implements OnModuleInit {
       useFactory: (options: LcExtensionModuleOptions) => resolveLcExtOptions(options),
       inject: [LC_EXT_MODULE_OPTIONS],
     },
+    { provide: LC_MODULE, useValue: EXTENSION_MODULE },
     LcExtRegistry,
     LcExtExplorer,
     LcExtInvoker,
@@ -78,9 +84,12 @@ class LcExtBootstrap implements OnModuleInit {
     { provide: LC_WEBHOOK_PROTOCOL, useExisting: LcExtensionRules },
     LcDispatcher,
     LcWebhookRoute,
+    LcCallTracking,
+    LcCallTrackingDecider,
+    LcContext,
     LcExtBootstrap,
     ...operationsProviders,
   ],
-  exports: [LcDispatcher],
+  exports: [LcDispatcher, LcContext],
 })
 export class LcExtensionModule extends LcExtensionConfigurableModule {}

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { DynamicModule, INestApplication, Provider } from '@nestjs/common';
+import type { DynamicModule, INestApplication, LoggerService, Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -23,6 +23,7 @@ export async function startExtApp(setup: {
   adapter?: 'fastify' | 'express';
   oid?: string;
   jwt?: string;
+  logger?: LoggerService;
 }): Promise<LcExtTestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -32,7 +33,7 @@ export async function startExtApp(setup: {
     providers: setup.providers ?? [],
   }).compile();
   const adapter = setup.adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter();
-  const app = moduleRef.createNestApplication(adapter, { logger: false });
+  const app = moduleRef.createNestApplication(adapter, { logger: setup.logger ?? false });
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
   return {
