@@ -21,6 +21,11 @@ export interface LcGetRoute {
    * same path: the route then answers for all of them, with the first answer that is not a 200.
    */
   joinable?: boolean;
+  /**
+   * What the route serves (a metrics registry): another module's route serving the same thing at
+   * the same path already answers for both.
+   */
+  serves?: object;
 }
 
 interface FastifyReplyLike {
@@ -42,7 +47,11 @@ interface FastifyGetLike {
 const mounted = new WeakMap<object, Map<string, LcGetRoute[]>>();
 
 /** The routes to mount now; a joinable route on a joinable path joins the one mounted there. */
-function claimPaths(instance: object, routes: readonly LcGetRoute[]): LcGetRoute[][] {
+function claimPaths(
+  instance: object,
+  routes: readonly LcGetRoute[],
+  moduleName: string,
+): LcGetRoute[][] {
   const paths = mounted.get(instance) ?? new Map<string, LcGetRoute[]>();
   const fresh: LcGetRoute[][] = [];
   for (const route of routes) {
@@ -53,11 +62,11 @@ function claimPaths(instance: object, routes: readonly LcGetRoute[]): LcGetRoute
       fresh.push(joined);
     } else if (route.joinable === true && existing.every((r) => r.joinable === true)) {
       existing.push(route);
-    } else {
+    } else if (route.serves === undefined || existing[0].serves !== route.serves) {
       throw new LcConfigError(
-        `LcServiceModule: GET '${route.path}' is already mounted: a module with this route is imported twice, ` +
-          'or two modules were given the same metrics path. Import each module once, in the root module ' +
-          '(with isGlobal: true to use LcService everywhere), and give each module its own metrics path.',
+        `${moduleName}: GET '${route.path}' is already mounted: a module with this route is imported twice, ` +
+          'or two modules were given the same metrics path. Import each module once, in the root module, and give ' +
+          "each module its own metrics path, or both the same 'metrics.registry' to serve them together.",
       );
     }
   }
@@ -85,10 +94,14 @@ async function answer(routes: readonly LcGetRoute[]): Promise<LcPlainReply> {
  * Mounts routes on the HTTP server itself, outside Nest's router: global guards, prefixes and
  * versioning are for the app's own API and must not hide a probe from Kubernetes.
  */
-export function mountGetRoutes(adapter: AbstractHttpAdapter, routes: readonly LcGetRoute[]): void {
+export function mountGetRoutes(
+  adapter: AbstractHttpAdapter,
+  routes: readonly LcGetRoute[],
+  moduleName: string,
+): void {
   const type = adapter.getType();
   if (type !== 'fastify' && type !== 'express') throw unsupportedAdapter(type);
-  const fresh = claimPaths(adapter.getInstance<object>(), routes);
+  const fresh = claimPaths(adapter.getInstance<object>(), routes, moduleName);
   if (type === 'fastify') {
     const fastify = adapter.getInstance<FastifyGetLike>();
     for (const joined of fresh) {

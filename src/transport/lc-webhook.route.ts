@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { LC_OPTIONS } from '../lc-service.constants.js';
+import { LC_MODULE, LC_OPTIONS, type LcModuleIdentity } from '../lc-service.constants.js';
 import { LcConfigError } from '../options/lc-config-error.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import { insertExpressRoute, type ExpressAppLike } from './express-routes.js';
@@ -71,6 +71,7 @@ export class LcWebhookRoute {
 
   constructor(
     @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,
+    @Inject(LC_MODULE) private readonly module: LcModuleIdentity,
     private readonly adapterHost: HttpAdapterHost,
     private readonly dispatcher: LcDispatcher,
   ) {}
@@ -86,8 +87,8 @@ export class LcWebhookRoute {
     const paths = mounted.get(instance) ?? new Set<string>();
     if (paths.has(path)) {
       throw new LcConfigError(
-        `LcServiceModule: a webhook route is already mounted at '${path}': LcServiceModule.forRoot() is imported twice. ` +
-          'Import it once, in the root module (with isGlobal: true to use LcService everywhere).',
+        `${this.module.name}: a webhook route is already mounted at '${path}': ${this.module.name}.forRoot() is imported twice, ` +
+          "or another module was given the same 'path'. Import each module once, in the root module, each on its own path.",
       );
     }
     paths.add(path);

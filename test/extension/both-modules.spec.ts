@@ -13,6 +13,7 @@ import {
   LcServiceModule,
 } from 'nestjs-lc-service';
 import { LcExtTestClient, LcTestClient } from 'nestjs-lc-service/testing';
+import { Registry } from 'prom-client';
 import { EXT_SECRET } from './helpers.js';
 
 const SVC_SECRET = 'svc-secret';
@@ -73,7 +74,9 @@ describe.each(['fastify', 'express'] as const)(
         expect(live.status).toBe(200);
 
         const metrics = await (await fetch(new URL('/ext-metrics', url))).text();
-        expect(metrics).toMatch(/lc_service_calls_total\{etype="echo",outcome="success"\} 1/);
+        expect(metrics).toMatch(
+          /lc_service_calls_total\{protocol="extension",etype="echo",outcome="success"\} 1/,
+        );
         expect(metrics).toMatch(/etype="unknown",outcome="rejected-signature"/);
       } finally {
         await app.close();
@@ -81,6 +84,71 @@ describe.each(['fastify', 'express'] as const)(
     });
   },
 );
+
+describe('one metrics registry for both modules', () => {
+  it('shares it: one set of metrics, told apart by the protocol label, on one path', async () => {
+    const registry = new Registry();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        LcServiceModule.forRoot({
+          serviceName: 'svc',
+          secret: SVC_SECRET,
+          path: '/svc',
+          metrics: { registry },
+        }),
+        LcExtensionModule.forRoot({
+          name: 'ext',
+          secret: EXT_SECRET,
+          path: '/ext',
+          metrics: { registry },
+        }),
+      ],
+      providers: [Both],
+    }).compile();
+    const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
+    await app.listen(0, '127.0.0.1');
+    try {
+      const url = await app.getUrl();
+      await new LcTestClient({ url, secret: SVC_SECRET, path: '/svc' }).send('org_install');
+      await new LcExtTestClient({ url, secret: EXT_SECRET, path: '/ext' }).request('echo', {});
+      const text = await (await fetch(new URL('/metrics', url))).text();
+      expect(text).toMatch(
+        /^lc_service_calls_total\{protocol="service",etype="org_install",outcome="success"\} 1$/m,
+      );
+      expect(text).toMatch(
+        /^lc_service_calls_total\{protocol="extension",etype="echo",outcome="success"\} 1$/m,
+      );
+      expect(text).toMatch(/^lc_service_calls_in_flight\{protocol="service"\} 0$/m);
+      expect(text).toMatch(/^lc_service_calls_in_flight\{protocol="extension"\} 0$/m);
+      expect(text.match(/^# TYPE lc_service_calls_total /gm)).toHaveLength(1);
+      expect(await registry.metrics()).toBe(text);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('names the module whose metrics path another module already serves', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        LcServiceModule.forRoot({
+          serviceName: 'svc',
+          secret: SVC_SECRET,
+          path: '/svc',
+          metrics: true,
+        }),
+        LcExtensionModule.forRoot({ name: 'ext', secret: EXT_SECRET, path: '/ext', metrics: true }),
+      ],
+    }).compile();
+    const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
+    try {
+      await expect(app.init()).rejects.toThrow(
+        /^LcExtensionModule: GET '\/metrics' is already mounted.*or both the same 'metrics.registry'/,
+      );
+    } finally {
+      await app.close();
+    }
+  });
+});
 
 it('readiness is shared: the app is not ready while either module drains', async () => {
   const moduleRef = await Test.createTestingModule({

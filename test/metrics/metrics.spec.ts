@@ -42,12 +42,14 @@ class Handlers {
   }
 }
 
-/** The value of one series in Prometheus text, or undefined when absent. */
+/** The value of the series of `name` with these labels (and any others), or undefined. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  const wanted = Object.entries(labels)
-    .map(([k, v]) => `${k}="${v}"`)
-    .join(',');
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{${wanted}}`));
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  const line = text.split('\n').find((l) => {
+    if (!l.startsWith(`${name}{`)) return false;
+    const has = l.slice(name.length + 1, l.lastIndexOf('}')).split(',');
+    return wanted.every((label) => has.includes(label));
+  });
   return line === undefined ? undefined : Number(line.split(' ').at(-1));
 }
 
@@ -93,7 +95,7 @@ describe.each(ADAPTERS)('metrics (%s)', (adapter) => {
     const duration = 'lc_service_call_duration_seconds_count';
     expect(sample(text, duration, { etype: 'org_install' })).toBe(2);
     expect(text).toMatch(
-      /lc_service_call_duration_seconds_bucket\{le="600",etype="org_install"\} 2/,
+      /lc_service_call_duration_seconds_bucket\{le="600",protocol="service",etype="org_install"\} 2/,
     );
     // The module's own registry also carries prom-client's process metrics.
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);
@@ -111,9 +113,9 @@ describe.each(ADAPTERS)('metrics (%s)', (adapter) => {
   it('shows calls in flight and LimaCharlie API calls by operation and status, never ids', async () => {
     const slow = t.client.send('request', { data: { ms: 300 } });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await scrape(t)).toMatch(/^lc_service_calls_in_flight 1$/m);
+    expect(await scrape(t)).toMatch(/^lc_service_calls_in_flight\{protocol="service"\} 1$/m);
     await slow;
-    expect(await scrape(t)).toMatch(/^lc_service_calls_in_flight 0$/m);
+    expect(await scrape(t)).toMatch(/^lc_service_calls_in_flight\{protocol="service"\} 0$/m);
 
     const sid = '0b6e0a3c-52bb-4b3c-b1b5-14c5b1c1a1f0';
     expect((await t.client.send('command', { jwt, data: { sid } })).body.success).toBe(true);
@@ -194,7 +196,7 @@ describe('metrics options', () => {
       await hidden.client.send('org_install');
       expect((await fetch(`${hidden.url}/metrics`)).status).toBe(404);
       expect(await own.metrics()).toMatch(
-        /lc_service_calls_total\{etype="org_install",outcome="success"\} 1/,
+        /lc_service_calls_total\{protocol="service",etype="org_install",outcome="success"\} 1/,
       );
     } finally {
       await hidden.close();
@@ -217,7 +219,7 @@ describe('metrics options', () => {
     const first = await startLcApp({ options: { metrics: { registry } } });
     try {
       await expect(startLcApp({ options: { metrics: { registry } } })).rejects.toThrow(
-        /option 'metrics'.*already been registered.*imported twice with the same registry/,
+        /^LcServiceModule: option 'metrics.registry' already holds the metrics of another LcServiceModule: is LcServiceModule imported twice with the same registry/,
       );
     } finally {
       await first.close();
