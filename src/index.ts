@@ -61,8 +61,13 @@ export { LcIdempotent } from './idempotency/lc-idempotent.decorator.js';
 // The call: `@LcReq()` in handlers; `getLcRequest(ctx)` in guards, pipes and interceptors.
 export type { LcRequest } from './call/lc-request.js';
 export type { LcExtRequest } from './call/lc-ext-call.js';
-export type { LcExtEventName } from './protocol/extension/messages.js';
-export { isLcContext, getLcRequest } from './call/lc-execution-context.js';
+export type { LcExtEventName, LcExtMessageKind } from './protocol/extension/messages.js';
+export {
+  isLcContext,
+  isLcExtContext,
+  getLcRequest,
+  getLcExtRequest,
+} from './call/lc-execution-context.js';
 export { LcContext } from './call/lc-context.js';
 export { LC_CONTEXT_TYPE } from './lc-service.constants.js';
 export type { LcCronEtype, LcEtype, LcHandlerEtype } from './protocol/service/etypes.js';

@@ -17,7 +17,10 @@ import { LcDispatcher } from './dispatch/lc-dispatcher.js';
 import { LC_WEBHOOK_PROTOCOL } from './dispatch/lc-protocol.js';
 import { LcExtInvoker } from './dispatch/extension/lc-ext-invoker.js';
 import { LcExtensionRules } from './dispatch/extension/lc-extension-rules.js';
-import { LC_OPTIONS } from './lc-service.constants.js';
+import { LcCallTracking } from './call/lc-call-tracking.js';
+import { LcContext } from './call/lc-context.js';
+import { LcCallTrackingDecider } from './discovery/lc-call-tracking-decider.js';
+import { EXTENSION_MODULE, LC_MODULE, LC_OPTIONS } from './lc-service.constants.js';
 import type { LcMetrics } from './metrics/lc-metrics.js';
 import { LcOperationsRoutes } from './operations/lc-operations.routes.js';
 import { operationsProviders } from './operations/operations.providers.js';
@@ -68,6 +71,7 @@ class LcExtBootstrap implements OnModuleInit {
     @Inject(LC_METRICS) private readonly metrics: LcMetrics | null,
     private readonly explorer: LcExtExplorer,
     private readonly registry: LcExtRegistry,
+    private readonly tracking: LcCallTrackingDecider,
     private readonly route: LcWebhookRoute,
     private readonly operationsRoutes: LcOperationsRoutes,
     private readonly summary: LcBootSummary,
@@ -81,6 +85,7 @@ class LcExtBootstrap implements OnModuleInit {
       ...registry.actions.keys(),
       ...registry.events.keys(),
     ]);
+    this.tracking.decide();
     this.route.mount();
     this.operationsRoutes.mount();
     this.summary.log(EXTENSION_PROTOCOL, served(registry));
@@ -100,6 +105,7 @@ class LcExtBootstrap implements OnModuleInit {
       useFactory: (options: LcExtensionModuleOptions) => resolveLcExtOptions(options),
       inject: [LC_EXT_MODULE_OPTIONS],
     },
+    { provide: LC_MODULE, useValue: EXTENSION_MODULE },
     LcExtRegistry,
     LcExtExplorer,
     LcExtInvoker,
@@ -108,9 +114,12 @@ class LcExtBootstrap implements OnModuleInit {
     LcDispatcher,
     LcWebhookRoute,
     LcBootSummary,
+    LcCallTracking,
+    LcCallTrackingDecider,
+    LcContext,
     LcExtBootstrap,
     ...operationsProviders,
   ],
-  exports: [LcDispatcher],
+  exports: [LcDispatcher, LcContext],
 })
 export class LcExtensionModule extends LcExtensionConfigurableModule {}

@@ -7,3 +7,18 @@ export const LC_TASK_CALLBACK_METADATA = 'lc:task-callback';
 
 /** Injection token of the resolved, validated module options. */
 export const LC_OPTIONS = Symbol('LC_OPTIONS');
+
+/** Which of the package's modules a provider serves: named in boot errors, the metrics' `protocol` label. */
+export interface LcModuleIdentity {
+  readonly name: 'LcServiceModule' | 'LcExtensionModule';
+  readonly protocol: 'service' | 'extension';
+}
+
+/** Injection token of the module's `LcModuleIdentity`. */
+export const LC_MODULE = Symbol('LC_MODULE');
+
+export const SERVICE_MODULE: LcModuleIdentity = { name: 'LcServiceModule', protocol: 'service' };
+export const EXTENSION_MODULE: LcModuleIdentity = {
+  name: 'LcExtensionModule',
+  protocol: 'extension',
+};

@@ -17,7 +17,7 @@ import { LcExplorer } from './discovery/lc-explorer.js';
 import { LcHandlerRegistry } from './discovery/lc-handler.registry.js';
 import { LcWebhookRoute } from './transport/lc-webhook.route.js';
 import { LcHealth } from './health/lc-health.js';
-import { LC_OPTIONS } from './lc-service.constants.js';
+import { LC_MODULE, LC_OPTIONS, SERVICE_MODULE } from './lc-service.constants.js';
 import { LC_MODULE_OPTIONS, LcServiceConfigurableModule } from './lc-service.module-definition.js';
 import { resolveLcOptions, type LcServiceModuleOptions } from './options/lc-service.options.js';
 import { operationsProviders } from './operations/operations.providers.js';
@@ -36,6 +36,7 @@ import { LcServiceState } from './service/lc-service.state.js';
       useFactory: (options: LcServiceModuleOptions) => resolveLcOptions(options),
       inject: [LC_MODULE_OPTIONS],
     },
+    { provide: LC_MODULE, useValue: SERVICE_MODULE },
     LcServiceState,
     LcHandlerRegistry,
     LcExplorer,

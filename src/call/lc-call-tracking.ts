@@ -10,11 +10,13 @@ import { callTrackingRequested } from './lc-call.storage.js';
 export class LcCallTracking {
   private option: boolean | undefined;
   private readersFound = false;
+  private moduleName = 'LcServiceModule';
 
   /** Called once at boot. */
-  decide(option: boolean | undefined, readersFound: boolean): void {
+  decide(option: boolean | undefined, readersFound: boolean, moduleName: string): void {
     this.option = option;
     this.readersFound = readersFound;
+    this.moduleName = moduleName;
   }
 
   get enabled(): boolean {
@@ -24,8 +26,8 @@ export class LcCallTracking {
   /** Why tracking is off and how to turn it on, for the error `LcContext` throws. */
   offReason(): string {
     return this.option === false
-      ? 'call tracking is off (LcServiceModule option asyncContext: false). Remove the option, or set it to true.'
+      ? `call tracking is off (${this.moduleName} option asyncContext: false). Remove the option, or set it to true.`
       : 'call tracking is off, because no provider injects LcContext (it was taken from the module ref at run time, ' +
-          'which the boot scan cannot see). Inject LcContext in a constructor, or set the LcServiceModule option asyncContext: true.';
+          `which the boot scan cannot see). Inject LcContext in a constructor, or set the ${this.moduleName} option asyncContext: true.`;
   }
 }

@@ -1,12 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { LcExtCall } from './lc-ext-call.js';
 import type { LcCall } from './lc-request.js';
 
 /**
- * The current call, for code deep below a handler. Entered by the dispatcher around each handler,
+ * The current call of either protocol, for code deep below a handler. Entered by the invokers around each handler,
  * after the signature and envelope checks (a context started in a Fastify hook can be lost on
  * POSTs with a body, nest#8843), and only when something reads it (`LcCallTracking`).
  */
-export const lcCallStorage = new AsyncLocalStorage<LcCall>();
+export const lcCallStorage = new AsyncLocalStorage<LcCall | LcExtCall>();
 
 let requestedOutsideDi = false;
 

@@ -1,5 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { LC_CONTEXT_TYPE } from '../lc-service.constants.js';
+import { LcExtCall, type LcExtRequest } from './lc-ext-call.js';
 import { LcCall, type LcRequest } from './lc-request.js';
 
 /**
@@ -20,14 +21,38 @@ export function lcCallOfArgs(args: readonly unknown[]): LcCall | undefined {
   return last instanceof LcCall ? last : undefined;
 }
 
-/** The `LcRequest` of an LC handler's (or task callback's) execution context. */
-export function getLcRequest(host: ArgumentsHost): LcRequest {
+/** The call of an LC handler's execution context, of either protocol. */
+function callOf(host: ArgumentsHost, reader: string): LcCall | LcExtCall {
   if (!isLcContext(host)) {
-    throw new Error(
-      `getLcRequest: this execution context is '${host.getType()}', not an LC handler`,
-    );
+    throw new Error(`${reader}: this execution context is '${host.getType()}', not an LC handler`);
   }
-  const call = lcCallOfArgs(host.getArgs());
-  if (call === undefined) throw new Error('getLcRequest: no LimaCharlie call is being handled');
-  return call;
+  const args = host.getArgs();
+  const last = args[args.length - 1];
+  if (last instanceof LcCall || last instanceof LcExtCall) return last;
+  throw new Error(`${reader}: no LimaCharlie call is being handled`);
+}
+
+/** True when a guard, interceptor or pipe runs for an `LcExtensionModule` handler. */
+export function isLcExtContext(host: ArgumentsHost): boolean {
+  if (!isLcContext(host)) return false;
+  const args = host.getArgs();
+  return args[args.length - 1] instanceof LcExtCall;
+}
+
+/** The `LcRequest` of an `LcServiceModule` handler's (or task callback's) execution context. */
+export function getLcRequest(host: ArgumentsHost): LcRequest {
+  const call = callOf(host, 'getLcRequest');
+  if (call instanceof LcCall) return call;
+  throw new Error(
+    `getLcRequest: '${call.eventType}' is an Extension call: read it with getLcExtRequest(ctx) (isLcExtContext(ctx) tells them apart)`,
+  );
+}
+
+/** The `LcExtRequest` of an `LcExtensionModule` handler's execution context. */
+export function getLcExtRequest(host: ArgumentsHost): LcExtRequest {
+  const call = callOf(host, 'getLcExtRequest');
+  if (call instanceof LcExtCall) return call;
+  throw new Error(
+    `getLcExtRequest: '${call.eventType}' is an LcServiceModule call: read it with getLcRequest(ctx) (isLcExtContext(ctx) tells them apart)`,
+  );
 }

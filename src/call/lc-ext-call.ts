@@ -1,10 +1,14 @@
 import type { LimaCharlieClient } from '@nestjs-lc-service/limacharlie';
-import type { LcExtMessage, LcExtOrg } from '../protocol/extension/messages.js';
+import type { LcExtMessage, LcExtMessageKind, LcExtOrg } from '../protocol/extension/messages.js';
 import type { LcClientFactory } from '../options/lc-service.options.js';
 import { redactJsonStrings } from './redact-json.js';
 
 /** One Extension call as a handler sees it (`@LcReq()`). */
 export interface LcExtRequest {
+  /** Which protocol the call came in: tells an `LcExtRequest` from an `LcRequest`. */
+  readonly protocol: 'extension';
+  /** The message's kind: `request`, `event`, `conf_validation` or `error_report`. */
+  readonly kind: LcExtMessageKind;
   /** The message kind and, for requests and events, the action or event: `request:scan`. */
   readonly eventType: string;
   readonly oid: string | undefined;
@@ -40,6 +44,7 @@ export class LcExtCall implements LcExtRequest {
   #expired = false;
   #client: LimaCharlieClient | null | undefined;
 
+  readonly kind: LcExtMessageKind;
   readonly eventType: string;
   /** For idempotency and traces: the message's `idempotency_key`. */
   readonly messageId: string | undefined;
@@ -88,6 +93,7 @@ export class LcExtCall implements LcExtRequest {
         break;
     }
     this.resourceState ??= NO_STATE;
+    this.kind = message.kind;
     this.eventType = eventType;
     this.action = action;
     this.data = data;
@@ -96,6 +102,10 @@ export class LcExtCall implements LcExtRequest {
     this.ident = org?.ident === '' ? undefined : org?.ident;
     this.#jwt = org?.jwt === '' ? undefined : org?.jwt;
     this.deadlineMs = org === undefined ? undefined : Date.now() + timeoutMs;
+  }
+
+  get protocol(): 'extension' {
+    return 'extension';
   }
 
   get signal(): AbortSignal {

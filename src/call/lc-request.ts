@@ -7,6 +7,8 @@ import { redactJsonStrings } from './redact-json.js';
 
 /** One LimaCharlie call as a handler sees it. */
 export interface LcRequest {
+  /** Which protocol the call came in: tells an `LcRequest` from an `LcExtRequest`. */
+  readonly protocol: 'service';
   readonly eventType: string;
   readonly messageId: string | undefined;
   readonly oid: string | undefined;
@@ -72,6 +74,11 @@ export class LcCall implements LcRequest {
     this.deadlineMs = envelope.deadline === undefined ? undefined : envelope.deadline * 1000;
     this.#jwt = envelope.jwt;
     this.#clientFactory = clientFactory;
+  }
+
+  /** On the prototype: a field would cost every call a store. */
+  get protocol(): 'service' {
+    return 'service';
   }
 
   get sid(): string | undefined {

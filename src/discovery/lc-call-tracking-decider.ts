@@ -3,7 +3,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { callTrackingRequested } from '../call/lc-call.storage.js';
 import { LcCallTracking } from '../call/lc-call-tracking.js';
 import { LcContext } from '../call/lc-context.js';
-import { LC_OPTIONS } from '../lc-service.constants.js';
+import { LC_MODULE, LC_OPTIONS, type LcModuleIdentity } from '../lc-service.constants.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import { findInjectionsOf } from './lc-context-consumers.js';
 
@@ -14,6 +14,7 @@ export class LcCallTrackingDecider {
 
   constructor(
     @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,
+    @Inject(LC_MODULE) private readonly module: LcModuleIdentity,
     private readonly tracking: LcCallTracking,
     private readonly modules: ModulesContainer,
   ) {}
@@ -24,7 +25,7 @@ export class LcCallTrackingDecider {
    */
   decide(): void {
     const readers = findInjectionsOf(this.modules, LcContext);
-    this.tracking.decide(this.options.asyncContext, readers.length > 0);
+    this.tracking.decide(this.options.asyncContext, readers.length > 0, this.module.name);
     if (callTrackingRequested()) readers.push('LcGcpLogger');
     if (this.tracking.enabled) {
       this.logger.log(

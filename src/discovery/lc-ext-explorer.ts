@@ -7,6 +7,7 @@ import type { ResolvedLcExtOptions } from '../options/extension-options.js';
 import { LcConfigError } from '../options/lc-config-error.js';
 import { LcExtDto } from '../params/ext-dto.js';
 import { schemaRequestAnswer } from '../params/ext-schema.js';
+import { shieldDtoFromPipes } from '../params/handler-params.js';
 import { EXT_EVENT_NAMES } from '../protocol/extension/messages.js';
 import { classNameOf, prototypeOf } from './lc-explorer.js';
 import { LcExtParamsFactory } from './lc-ext-params.factory.js';
@@ -117,6 +118,9 @@ export class LcExtExplorer {
         }
         const other = registry.actions.get(meta.name);
         if (other !== undefined) throw twice(`action '${meta.name}'`, other);
+        if (params !== undefined) {
+          shieldDtoFromPipes(found.instance, found.methodName, params, where);
+        }
         registry.actions.set(meta.name, {
           ...this.entry(found, name, where),
           params: params === undefined ? undefined : new LcExtDto(params),

@@ -41,6 +41,11 @@ export class LcDispatcher {
     return this.protocol.signatureHeader;
   }
 
+  /** An error answered before dispatch (see `LcWebhookProtocol.refusal`), in the protocol's shape. */
+  refusal(status: number, error: string, retry: boolean): LcHttpReply {
+    return this.protocol.refusal(status, error, retry);
+  }
+
   async dispatch(
     raw: Buffer | undefined,
     signature: unknown,

@@ -21,6 +21,12 @@ export interface LcWebhookProtocol<M = unknown, C extends LcTracedCall = LcTrace
   /** The answer to a call while the replica drains (503, retry), in the protocol's shape. */
   readonly shuttingDown: LcHttpReply;
   /**
+   * An error answered before the protocol saw the call (the body too large, too slow, over the
+   * pending-bytes budget or unreadable; a failure of the route), in the protocol's shape.
+   * `status` is the HTTP status the transport means; the protocol may adjust it to its rules.
+   */
+  refusal(status: number, error: string, retry: boolean): LcHttpReply;
+  /**
    * Before verification: the bytes the signature covers (a `Content-Encoding` undone), or the
    * answer when there is nothing to verify (a reachability probe, an unreadable encoding).
    * Absent: the raw bytes are verified as they arrived.

@@ -40,8 +40,9 @@ function messageText(message: unknown): { text: string; stack?: string } {
  * Cloud Run parse into structured entries. Use it app-wide:
  * `NestFactory.create(AppModule, adapter, { logger: new LcGcpLogger('my-service') })`.
  *
- * Inside a LimaCharlie call, entries carry its `etype`, `mid` and `oid`, and the call's JWT is
- * removed from the text: building one turns on call tracking (option `asyncContext`).
+ * Inside a LimaCharlie call, entries carry its `etype`, `mid` and `oid` (an Extension call: its
+ * `kind`, `action` or `event_name`, `idempotency_key` and `oid`), and the call's JWT is removed
+ * from the text: building one turns on call tracking (option `asyncContext`).
  */
 export class LcGcpLogger implements LoggerService {
   private levels: ReadonlySet<LogLevel>;
@@ -108,9 +109,15 @@ export class LcGcpLogger implements LoggerService {
     const redact = (s: string): string => (call === undefined ? s : call.redact(s));
     const data: Record<string, unknown> = { severity: SEVERITY[level] };
     if (context !== undefined) data.context = context;
-    if (call !== undefined) {
+    if (call?.protocol === 'service') {
       data.etype = call.eventType;
       if (call.messageId !== undefined) data.mid = call.messageId;
+      if (call.oid !== undefined) data.oid = call.oid;
+    } else if (call !== undefined) {
+      data.kind = call.kind;
+      if (call.action !== undefined)
+        data[call.kind === 'event' ? 'event_name' : 'action'] = call.action;
+      if (call.messageId !== undefined) data.idempotency_key = call.messageId;
       if (call.oid !== undefined) data.oid = call.oid;
     }
     if (stack !== undefined) data.stack_trace = redact(stack);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { livenessReply, readinessReply } from '../health/lc-probes.js';
-import { LC_OPTIONS } from '../lc-service.constants.js';
+import { LC_MODULE, LC_OPTIONS, type LcModuleIdentity } from '../lc-service.constants.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import type { LcMetrics } from '../metrics/lc-metrics.js';
 import { mountGetRoutes, type LcGetRoute } from '../transport/get-routes.js';
@@ -14,6 +14,7 @@ export class LcOperationsRoutes {
   constructor(
     @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,
     @Inject(LC_METRICS) private readonly metrics: LcMetrics | null,
+    @Inject(LC_MODULE) private readonly module: LcModuleIdentity,
     private readonly state: LcRunState,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
@@ -22,7 +23,7 @@ export class LcOperationsRoutes {
     const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
     if (adapter === undefined || adapter === null) return;
     const routes = this.routes();
-    if (routes.length > 0) mountGetRoutes(adapter, routes, this.options.module);
+    if (routes.length > 0) mountGetRoutes(adapter, routes, this.module.name);
   }
 
   private routes(): LcGetRoute[] {
@@ -52,6 +53,7 @@ export class LcOperationsRoutes {
     if (metrics !== null && path !== undefined) {
       routes.push({
         path,
+        serves: metrics.registry,
         reply: async () => ({
           status: 200,
           contentType: metrics.contentType,

@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { LcIdempotency } from '../idempotency/lc-idempotency.js';
 import { LcMemoryIdempotencyStore } from '../idempotency/memory-idempotency-store.js';
-import { LC_OPTIONS } from '../lc-service.constants.js';
+import { LC_MODULE, LC_OPTIONS, type LcModuleIdentity } from '../lc-service.constants.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import { LcMetrics } from '../metrics/lc-metrics.js';
 import { LcDrain } from './lc-drain.js';
@@ -15,9 +15,9 @@ export const operationsProviders: Provider[] = [
   LcRunState,
   {
     provide: LC_METRICS,
-    useFactory: (options: ResolvedLcOptions) =>
-      options.metrics === undefined ? null : LcMetrics.create(options.metrics),
-    inject: [LC_OPTIONS],
+    useFactory: (options: ResolvedLcOptions, module: LcModuleIdentity) =>
+      options.metrics === undefined ? null : LcMetrics.create(options.metrics, module),
+    inject: [LC_OPTIONS, LC_MODULE],
   },
   {
     provide: LC_TELEMETRY,

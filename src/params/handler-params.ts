@@ -51,7 +51,7 @@ export function prepareHandlerParams(
   }
   const dtoClass = command !== undefined ? command.args : meta.params;
   const dto = dtoClass === undefined ? undefined : new LcDtoParams(dtoClass, where);
-  if (dto !== undefined) shieldFromPipes(instance, methodName, dto.dto, where);
+  if (dto !== undefined) shieldDtoFromPipes(instance, methodName, dto.dto, where);
   return {
     dto,
     command:
@@ -62,12 +62,13 @@ export function prepareHandlerParams(
 }
 
 /**
- * The DTO is validated and built before pipes run. A global ValidationPipe seeing its class would
- * validate it again and, with `transform`, build it again (running each @Transform twice): pipes
- * see the instance as a plain `Object`-typed value instead, which ValidationPipe passes through.
- * A wrongly typed `@LcData()` parameter fails here rather than surprising the handler.
+ * The DTO is validated and built before pipes run (a Service handler's `params` / `args`, an
+ * Extension action's `params`). A global ValidationPipe seeing its class would validate it again
+ * and, with `transform`, build it again (running each @Transform twice): pipes see the instance
+ * as a plain `Object`-typed value instead, which ValidationPipe passes through. A wrongly typed
+ * `@LcData()` parameter fails here rather than surprising the handler.
  */
-function shieldFromPipes(
+export function shieldDtoFromPipes(
   instance: object,
   methodName: string,
   dto: Type<object>,

@@ -25,6 +25,11 @@ export interface LcGetRoute {
   /** The option that chose the path, and how to resolve a clash with a route of the app. */
   option: string;
   fix: string;
+  /**
+   * What the route serves (a metrics registry): another module's route serving the same thing at
+   * the same path already answers for both.
+   */
+  serves?: object;
 }
 
 interface FastifyReplyLike {
@@ -46,7 +51,11 @@ interface FastifyGetLike {
 const mounted = new WeakMap<object, Map<string, LcGetRoute[]>>();
 
 /** The routes to mount now; a joinable route on a joinable path joins the one mounted there. */
-function claimPaths(instance: object, routes: readonly LcGetRoute[]): LcGetRoute[][] {
+function claimPaths(
+  instance: object,
+  routes: readonly LcGetRoute[],
+  moduleName: string,
+): LcGetRoute[][] {
   const paths = mounted.get(instance) ?? new Map<string, LcGetRoute[]>();
   const fresh: LcGetRoute[][] = [];
   for (const route of routes) {
@@ -57,11 +66,11 @@ function claimPaths(instance: object, routes: readonly LcGetRoute[]): LcGetRoute
       fresh.push(joined);
     } else if (route.joinable === true && existing.every((r) => r.joinable === true)) {
       existing.push(route);
-    } else {
+    } else if (route.serves === undefined || existing[0].serves !== route.serves) {
       throw new LcConfigError(
-        `LcServiceModule: GET '${route.path}' is already mounted: a module with this route is imported twice, ` +
-          'or two modules were given the same metrics path. Import each module once, in the root module ' +
-          '(with isGlobal: true to use LcService everywhere), and give each module its own metrics path.',
+        `${moduleName}: GET '${route.path}' is already mounted: a module with this route is imported twice, ` +
+          'or two modules were given the same metrics path. Import each module once, in the root module, and give ' +
+          "each module its own metrics path, or both the same 'metrics.registry' to serve them together.",
       );
     }
   }
@@ -97,7 +106,7 @@ export function mountGetRoutes(
   const type = adapter.getType();
   if (type !== 'fastify' && type !== 'express') throw unsupportedAdapter(type);
   const instance = adapter.getInstance<object>();
-  const fresh = claimPaths(instance, routes);
+  const fresh = claimPaths(instance, routes, moduleName);
   for (const [{ path, option, fix }] of fresh) {
     refuseRouteClash(moduleName, type, instance, 'GET', path, option, fix);
   }

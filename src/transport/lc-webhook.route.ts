@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { LC_OPTIONS } from '../lc-service.constants.js';
+import { LC_MODULE, LC_OPTIONS, type LcModuleIdentity } from '../lc-service.constants.js';
 import { LcConfigError } from '../options/lc-config-error.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import { insertExpressRoute, type ExpressAppLike } from './express-routes.js';
@@ -11,7 +11,7 @@ import { LcWebhookTransport, writeNodeReply } from './node-webhook.js';
 import { serveAheadOfFramework, type NodeServerLike } from './server-fast-path.js';
 import { limitServer, type ServerWithLimits } from './server-limits.js';
 import { LcDispatcher } from '../dispatch/lc-dispatcher.js';
-import { JSON_CONTENT_TYPE, rejection, type LcHttpReply } from '../call/lc-http-reply.js';
+import { JSON_CONTENT_TYPE, type LcHttpReply } from '../call/lc-http-reply.js';
 
 /** The slice of the Fastify API the route uses, so the package needs no fastify types. */
 interface FastifyRequestLike {
@@ -72,6 +72,7 @@ export class LcWebhookRoute {
 
   constructor(
     @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,
+    @Inject(LC_MODULE) private readonly module: LcModuleIdentity,
     private readonly adapterHost: HttpAdapterHost,
     private readonly dispatcher: LcDispatcher,
   ) {}
@@ -87,8 +88,8 @@ export class LcWebhookRoute {
     const paths = mounted.get(instance) ?? new Set<string>();
     if (paths.has(path)) {
       throw new LcConfigError(
-        `LcServiceModule: a webhook route is already mounted at '${path}': LcServiceModule.forRoot() is imported twice. ` +
-          'Import it once, in the root module (with isGlobal: true to use LcService everywhere).',
+        `${this.module.name}: a webhook route is already mounted at '${path}': ${this.module.name}.forRoot() is imported twice, ` +
+          "or another module was given the same 'path'. Import each module once, in the root module, each on its own path.",
       );
     }
     refuseRouteClash(
@@ -132,6 +133,7 @@ export class LcWebhookRoute {
   private onError(err: FastifyErrorLike, reply: FastifyReplyLike): void {
     const status = err.statusCode !== undefined && err.statusCode >= 400 ? err.statusCode : 500;
     if (status === 500) this.logger.error(`webhook route failed: ${err.message}`);
-    writeFastifyReply(reply, rejection(status, status === 500 ? 'internal error' : err.message));
+    const error = status === 500 ? 'internal error' : err.message;
+    writeFastifyReply(reply, this.dispatcher.refusal(status, error, false));
   }
 }

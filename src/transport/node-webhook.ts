@@ -1,12 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@nestjs/common';
 import type { LcDispatcher } from '../dispatch/lc-dispatcher.js';
-import {
-  JSON_CONTENT_TYPE,
-  rejection,
-  retryLater,
-  type LcHttpReply,
-} from '../call/lc-http-reply.js';
+import { JSON_CONTENT_TYPE, type LcHttpReply } from '../call/lc-http-reply.js';
 import {
   LcBodyBudgetError,
   LcBodyConsumedError,
@@ -62,21 +57,25 @@ export class LcWebhookTransport {
       this.logger.error(
         `webhook route failed: ${err instanceof Error ? err.message : String(err)}`,
       );
-      out = rejection(500, 'internal error');
+      out = this.dispatcher.refusal(500, 'internal error', false);
     }
     write(target, out);
   }
 
   /** The answer to a body that could not be read; it was not read to its end, hence the close. */
   private unread(err: unknown): LcHttpReply {
-    if (err instanceof LcBodyTooLargeError) return { ...rejection(413, err.message), close: true };
+    const { dispatcher } = this;
+    if (err instanceof LcBodyTooLargeError) {
+      return { ...dispatcher.refusal(413, err.message, false), close: true };
+    }
     if (err instanceof LcBodyTimeoutError || err instanceof LcBodyBudgetError) {
-      return retryLater(err instanceof LcBodyTimeoutError ? 408 : 503, err.message);
+      const status = err instanceof LcBodyTimeoutError ? 408 : 503;
+      return { ...dispatcher.refusal(status, err.message, true), close: true };
     }
     if (err instanceof LcBodyConsumedError) {
       this.logger.error(err.message);
-      return rejection(500, 'internal error');
+      return dispatcher.refusal(500, 'internal error', false);
     }
-    return { ...rejection(400, 'the request body could not be read'), close: true };
+    return { ...dispatcher.refusal(400, 'the request body could not be read', false), close: true };
   }
 }

@@ -1,5 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { LcGcpLogger, LcHandler, LcReq, type LcRequest } from 'nestjs-lc-service';
+import {
+  LcAction,
+  LcExtensionEvent,
+  LcGcpLogger,
+  LcHandler,
+  LcReq,
+  type LcRequest,
+} from 'nestjs-lc-service';
+import { startExtApp } from '../extension/helpers.js';
 import { startLcApp } from '../helpers/lc-app.js';
 
 class Capture {
@@ -120,6 +128,48 @@ describe('LcGcpLogger', () => {
       expect(stdout.entries().some((e) => e.context === 'NestApplication')).toBe(true);
     } finally {
       await t.close();
+    }
+  });
+
+  it('tags entries inside an Extension handler with the call, and hides its JWT', async () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.ZXh0.c2ln';
+    const oid = '0b8f6a52-7c1d-4e3f-9a2b-6c5d4e3f2a10';
+    @Injectable()
+    class Handlers {
+      private readonly log = new Logger('ExtHandlers');
+      @LcAction('scan')
+      scan() {
+        this.log.warn(`scanning with ${jwt}`);
+        return {};
+      }
+      @LcExtensionEvent('subscribe')
+      subscribe() {
+        this.log.log('subscribed');
+      }
+    }
+    const { logger, stdout } = capture();
+    const ext = await startExtApp({ providers: [Handlers], logger, oid, jwt });
+    try {
+      await ext.client.request('scan', {}, { idempotencyKey: 'key-7' });
+      await ext.client.event('subscribe', {}, {});
+      const entries = stdout.entries().filter((e) => e.context === 'ExtHandlers');
+      expect(entries).toEqual([
+        {
+          service: 'svc',
+          timestamp: TIMESTAMP,
+          severity: 'WARNING',
+          message: 'scanning with [REDACTED]',
+          context: 'ExtHandlers',
+          kind: 'request',
+          action: 'scan',
+          idempotency_key: 'key-7',
+          oid,
+        },
+        expect.objectContaining({ kind: 'event', event_name: 'subscribe', oid }),
+      ]);
+      expect(stdout.lines.join('')).not.toContain(jwt);
+    } finally {
+      await ext.close();
     }
   });
 });

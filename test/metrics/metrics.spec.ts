@@ -45,12 +45,14 @@ class Handlers {
   }
 }
 
-/** The value of one series in Prometheus text, or undefined when absent. */
+/** The value of the series of `name` with these labels (and any others), or undefined. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  const wanted = Object.entries(labels)
-    .map(([k, v]) => `${k}="${v}"`)
-    .join(',');
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{${wanted}}`));
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  const line = text.split('\n').find((l) => {
+    if (!l.startsWith(`${name}{`)) return false;
+    const has = l.slice(name.length + 1, l.lastIndexOf('}')).split(',');
+    return wanted.every((label) => has.includes(label));
+  });
   return line === undefined ? undefined : Number(line.split(' ').at(-1));
 }
 
@@ -96,7 +98,7 @@ describe.each(ADAPTERS)('metrics (%s)', (adapter) => {
     const duration = 'lc_service_call_duration_seconds_count';
     expect(sample(text, duration, { etype: 'org_install' })).toBe(2);
     expect(text).toMatch(
-      /lc_service_call_duration_seconds_bucket\{le="600",etype="org_install"\} 2/,
+      /lc_service_call_duration_seconds_bucket\{le="600",protocol="service",etype="org_install"\} 2/,
     );
     // The module's own registry also carries prom-client's process metrics.
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);
@@ -113,13 +115,13 @@ describe.each(ADAPTERS)('metrics (%s)', (adapter) => {
 
   it('shows calls in flight and LimaCharlie API calls by operation and status, never ids', async () => {
     const held = t.client.send('request', { data: { hold: true } });
-    for (let tries = 0; !/^lc_service_calls_in_flight 1$/m.test(await scrape(t)); tries++) {
+    for (let tries = 0; !/^lc_service_calls_in_flight\{protocol="service"\} 1$/m.test(await scrape(t)); tries++) {
       if (tries > 100) throw new Error('lc_service_calls_in_flight never showed the held call');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     release();
     await held;
-    expect(await scrape(t)).toMatch(/^lc_service_calls_in_flight 0$/m);
+    expect(await scrape(t)).toMatch(/^lc_service_calls_in_flight\{protocol="service"\} 0$/m);
 
     const sid = '0b6e0a3c-52bb-4b3c-b1b5-14c5b1c1a1f0';
     expect((await t.client.send('command', { jwt, data: { sid } })).body.success).toBe(true);
@@ -200,7 +202,7 @@ describe('metrics options', () => {
       await hidden.client.send('org_install');
       expect((await fetch(`${hidden.url}/metrics`)).status).toBe(404);
       expect(await own.metrics()).toMatch(
-        /lc_service_calls_total\{etype="org_install",outcome="success"\} 1/,
+        /lc_service_calls_total\{protocol="service",etype="org_install",outcome="success"\} 1/,
       );
     } finally {
       await hidden.close();
@@ -223,7 +225,7 @@ describe('metrics options', () => {
     const first = await startLcApp({ options: { metrics: { registry } } });
     try {
       await expect(startLcApp({ options: { metrics: { registry } } })).rejects.toThrow(
-        /option 'metrics'.*already been registered.*imported twice with the same registry/,
+        /^LcServiceModule: option 'metrics.registry' already holds the metrics of another LcServiceModule: is LcServiceModule imported twice with the same registry/,
       );
     } finally {
       await first.close();

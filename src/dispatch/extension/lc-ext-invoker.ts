@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LcCallTracking } from '../../call/lc-call-tracking.js';
+import { lcCallStorage } from '../../call/lc-call.storage.js';
 import { LcDeadlineWatch } from '../../call/lc-deadline-watch.js';
 import type { LcExtCall } from '../../call/lc-ext-call.js';
 import { LcRunState } from '../../call/lc-run-state.js';
@@ -41,6 +43,7 @@ export class LcExtInvoker {
     private readonly registry: LcExtRegistry,
     private readonly runState: LcRunState,
     @Inject(LC_TELEMETRY) private readonly telemetry: LcTelemetry | null,
+    private readonly tracking: LcCallTracking,
   ) {}
 
   invoke(entry: LcExtEntry, call: LcExtCall): Promise<LcExtWireResponse> {
@@ -52,7 +55,10 @@ export class LcExtInvoker {
 
   private async run(entry: LcExtEntry, call: LcExtCall): Promise<LcExtWireResponse> {
     try {
-      const result = await this.withinTimeout(call, entry.invoke(call));
+      const running = this.tracking.enabled
+        ? lcCallStorage.run(call, () => entry.invoke(call))
+        : entry.invoke(call);
+      const result = await this.withinTimeout(call, running);
       return extResultToWire(result, this.registry.actionNames);
     } catch (err) {
       return this.failed(entry, call, err);

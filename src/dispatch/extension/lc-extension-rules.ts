@@ -93,6 +93,15 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
     }
   }
 
+  /**
+   * The transport's status, with the extension's body. A retriable error never goes out as a 4xx
+   * (the protocol's answers are 500 when retriable, 400 when not): a 408 body timeout becomes a
+   * 503, as a gzip body that takes too long to inflate.
+   */
+  refusal(status: number, error: string, retry: boolean): LcHttpReply {
+    return answer(retry && status < 500 ? 503 : status, extFailure(error, retry), retry);
+  }
+
   verify(body: Buffer, signature: unknown): boolean {
     return this.verifier.verify(body, signature);
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
   rejection,
+  retryLater,
   SHUTTING_DOWN,
   UNAUTHORIZED,
   type LcHttpReply,
@@ -59,6 +60,10 @@ export class LcServiceRules implements LcWebhookProtocol<LcEnvelope, LcCall>, On
         '!!! allowUnsigned is on: calls are NOT authenticated and anyone who can reach this service can drive it. Never run like this in production: set the secret option. !!!',
       );
     }
+  }
+
+  refusal(status: number, error: string, retry: boolean): LcHttpReply {
+    return retry ? retryLater(status, error) : rejection(status, error);
   }
 
   verify(body: Buffer, signature: unknown): boolean {
