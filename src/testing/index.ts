@@ -2,12 +2,15 @@ export { signLcRequest, type SignedLcRequest } from './sign.js';
 export {
   LcTestClient,
   TEST_OID,
+  type LcSendEtype,
   type LcSendOptions,
+  type LcServiceReplyBody,
   type LcTestClientOptions,
   type LcTestReply,
 } from './lc-test-client.js';
 export {
   LcExtTestClient,
+  type LcExtReplyBody,
   type LcExtRequestOptions,
   type LcExtSendOptions,
   type LcExtTestClientOptions,

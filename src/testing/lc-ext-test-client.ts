@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { EXT_PROTOCOL_VERSION, type LcExtWireResponse } from '../protocol/extension/messages.js';
+import {
+  EXT_PROTOCOL_VERSION,
+  type LcExtEventName,
+  type LcExtWireResponse,
+} from '../protocol/extension/messages.js';
 import { EXT_SIGNATURE_HEADER } from '../protocol/extension/signature.js';
 import { signBody } from '../protocol/service/signature.js';
 import { TEST_OID, type LcTestReply } from './lc-test-client.js';
@@ -39,6 +43,11 @@ export interface LcExtRequestOptions extends LcExtSendOptions {
   investigationId?: string;
 }
 
+/** An extension answer as the test client parses it, `data` typed by `TData`. */
+export type LcExtReplyBody<TData = Record<string, unknown>> = Omit<LcExtWireResponse, 'data'> & {
+  data?: TData;
+};
+
 /** Sends signed LimaCharlie Extension messages to a running app over real HTTP. */
 export class LcExtTestClient {
   constructor(private readonly options: LcExtTestClientOptions) {}
@@ -58,13 +67,16 @@ export class LcExtTestClient {
     return this.send({ schema_request: {} }, opts);
   }
 
-  /** Calls an action with `data` (a continuation's `state`, to replay one). */
-  request(
+  /**
+   * Calls an action with `data` (a continuation's `state`, to replay one). `TData` types the
+   * answer's `data`, e.g. `request<{ found: number }>('scan')`.
+   */
+  request<TData = Record<string, unknown>>(
     action: string,
     data: Record<string, unknown> = {},
     opts: LcExtRequestOptions = {},
-  ): Promise<LcTestReply<LcExtWireResponse>> {
-    return this.send(
+  ): Promise<LcTestReply<LcExtReplyBody<TData>>> {
+    return this.send<LcExtReplyBody<TData>>(
       {
         request: {
           org: this.org(opts),
@@ -81,7 +93,7 @@ export class LcExtTestClient {
 
   /** `subscribe`, `unsubscribe` or `update`. */
   event(
-    eventName: string,
+    eventName: LcExtEventName | (string & {}),
     data: Record<string, unknown> = {},
     opts: LcExtSendOptions = {},
   ): Promise<LcTestReply<LcExtWireResponse>> {
@@ -113,16 +125,16 @@ export class LcExtTestClient {
   }
 
   /** The message with its header (`version`, `idempotency_key`), signed and sent. */
-  send(
+  send<T = LcExtWireResponse>(
     kind: Record<string, unknown>,
     opts: LcExtSendOptions = {},
-  ): Promise<LcTestReply<LcExtWireResponse>> {
+  ): Promise<LcTestReply<T>> {
     const message = {
       version: EXT_PROTOCOL_VERSION,
       idempotency_key: opts.idempotencyKey ?? randomUUID(),
       ...kind,
     };
-    return this.sendRaw(JSON.stringify(message), { gzip: opts.gzip });
+    return this.sendRaw<T>(JSON.stringify(message), { gzip: opts.gzip });
   }
 
   /**

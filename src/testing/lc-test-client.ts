@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SIGNATURE_HEADER, signBody } from '../protocol/service/signature.js';
-import { isOrglessEtype } from '../protocol/service/etypes.js';
-import type { LcWireResponse } from '../protocol/service/response.js';
+import { isOrglessEtype, type LcEtype } from '../protocol/service/etypes.js';
+import type { JobJson } from '../jobs/job.js';
 
 export interface LcTestClientOptions {
   /** Base URL of the running app, e.g. `await app.getUrl()`. */
@@ -26,7 +26,26 @@ export interface LcSendOptions {
   version?: number;
 }
 
-export interface LcTestReply<T = LcWireResponse> {
+/**
+ * A Service answer as the test client parses it (protocol notes §1.4): `retry` on failures,
+ * `error` when set, `jobs` in their JSON form (`hist` once a job was narrated). `TData` types
+ * `data`, e.g. `send<{ count: number }>('request')`.
+ */
+export interface LcServiceReplyBody<TData = Record<string, unknown>> {
+  success: boolean;
+  retry?: boolean;
+  data: TData;
+  error?: string;
+  jobs?: JobJson[];
+}
+
+/**
+ * An etype to send: the known ones autocomplete, and any other string is still accepted (an
+ * unknown etype is part of the protocol: it answers `not implemented`).
+ */
+export type LcSendEtype = LcEtype | (string & {});
+
+export interface LcTestReply<T = LcServiceReplyBody> {
   status: number;
   body: T;
   headers: Headers;
@@ -60,7 +79,7 @@ export class LcTestClient {
   }
 
   /** The envelope a call would carry, with LimaCharlie's defaults filled in. */
-  envelope(etype: string, opts: LcSendOptions = {}): Record<string, unknown> {
+  envelope(etype: LcSendEtype, opts: LcSendOptions = {}): Record<string, unknown> {
     const orgless = isOrglessEtype(etype);
     const envelope: Record<string, unknown> = {
       version: opts.version ?? 1,
@@ -81,7 +100,10 @@ export class LcTestClient {
   }
 
   /** Sends one etype and parses the answer. */
-  send(etype: string, opts: LcSendOptions = {}): Promise<LcTestReply> {
+  send<TData = Record<string, unknown>>(
+    etype: LcSendEtype,
+    opts: LcSendOptions = {},
+  ): Promise<LcTestReply<LcServiceReplyBody<TData>>> {
     return this.sendRaw(JSON.stringify(this.envelope(etype, opts)));
   }
 
@@ -89,7 +111,7 @@ export class LcTestClient {
    * Sends exact bytes. The signature is computed with the client's secret unless `signature` is
    * given (`null` sends none).
    */
-  async sendRaw<T = LcWireResponse>(
+  async sendRaw<T = LcServiceReplyBody>(
     body: string | Buffer,
     extra: { signature?: string | null; headers?: Record<string, string> } = {},
   ): Promise<LcTestReply<T>> {

@@ -396,6 +396,59 @@ describe.each(ADAPTERS)('dispatch through real HTTP (%s)', (adapter) => {
       });
     });
 
+    it('serves a resource by its lcr://service/<serviceName>/<name> reference too', async () => {
+      const bare = await t.client.send('get_resource', {
+        data: { resource: 'rules.yaml', is_include_data: true },
+      });
+      const single = await t.client.send('get_resource', {
+        data: { resource: 'lcr://service/test-service/rules.yaml', is_include_data: true },
+      });
+      expect(single.body).toEqual(bare.body);
+      expect(single.body.data).toHaveProperty('res_data');
+
+      const batch = await t.client.send('get_resource', {
+        data: { resource: ['lcr://service/test-service/bytes', 'lookup.json'] },
+      });
+      expect(batch.body).toEqual({
+        success: true,
+        data: {
+          resources: {
+            'lcr://service/test-service/bytes': { hash: expect.any(String), res_cat: 'lookup' },
+            'lookup.json': { hash: expect.any(String), res_cat: 'lookup' },
+          },
+        },
+      });
+
+      const otherService = await t.client.send('get_resource', {
+        data: { resource: 'lcr://service/other-service/bytes' },
+      });
+      expect(otherService.body).toMatchObject({ success: false, error: 'resource not available' });
+    });
+
+    it('without is_include_data answers the hash and category only; a non-boolean is refused', async () => {
+      const withData = await t.client.send('get_resource', {
+        data: { resource: 'rules.yaml', is_include_data: true },
+      });
+      const noFlag = await t.client.send('get_resource', { data: { resource: 'rules.yaml' } });
+      const falseFlag = await t.client.send('get_resource', {
+        data: { resource: 'rules.yaml', is_include_data: false },
+      });
+      const { res_data: _content, ...metadata } = withData.body.data as Record<string, string>;
+      expect(noFlag.body).toEqual({ success: true, data: metadata });
+      expect(falseFlag.body).toEqual(noFlag.body);
+
+      const stringFlag = await t.client.send('get_resource', {
+        data: { resource: 'rules.yaml', is_include_data: 'true' },
+      });
+      expect(stringFlag.body).toEqual({
+        success: false,
+        retry: false,
+        data: {},
+        error:
+          'invalid parameter is_include_data: expected true (hash, category and content) or false (hash and category)',
+      });
+    });
+
     it('answers a missing resource without retry (the RI crashed and asked for a retry)', async () => {
       const single = await t.client.send('get_resource', { data: { resource: 'nope' } });
       expect(single.body).toEqual({

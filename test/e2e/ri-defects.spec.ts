@@ -132,8 +132,8 @@ describe.each(ADAPTERS)(
 
     it('§4.10 hex dumps serialise as base64 text and JSON attachments say json', async () => {
       const res = await send('attachments');
-      const [job] = res.body.jobs as { hist: { attachments: Record<string, unknown>[] }[] }[];
-      expect(job.hist[0].attachments).toEqual([
+      const [job] = res.body.jobs!;
+      expect(job.hist![0].attachments).toEqual([
         { att_type: 'hex_dump', caption: 'bytes', data: Buffer.from('hi').toString('base64') },
         { att_type: 'json', caption: 'json', data: JSON.stringify({ a: 1 }, null, 2) },
       ]);

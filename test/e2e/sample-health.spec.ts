@@ -19,8 +19,7 @@ describe('the sample app', () => {
   afterAll(() => run.stop());
 
   it('answers health with the golden document (test/golden/sample-health.json)', async () => {
-    const res = await client.send('health');
-    const body = res.body as { data: { start_time: unknown } };
+    const { body } = await client.send<{ start_time: unknown }>('health');
     expect(typeof body.data.start_time).toBe('number');
     body.data.start_time = '<ignored>';
     const golden: unknown = JSON.parse(await readFile(GOLDEN, 'utf8'));

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { signBody } from 'nestjs-lc-service/protocol';
 import { distFile, ROOT as root } from '../helpers/dist.js';
@@ -192,4 +192,77 @@ describe('npm pack → a fresh Nest app installs and uses the package', () => {
       data: { mtd: { callbacks: ['get_resource', 'health', 'org_install'] } },
     });
   }, 180_000);
+});
+
+/** The packed files of one package, by path inside the package. */
+async function packedFiles(dir: string, workspace: string[]): Promise<Map<string, string>> {
+  const { stdout } = await run(
+    'npm',
+    ['pack', ...workspace, '--ignore-scripts', '--pack-destination', dir, '--json'],
+    { cwd: root, maxBuffer: 1 << 24 },
+  );
+  const [{ filename }] = JSON.parse(stdout) as { filename: string }[];
+  const out = join(dir, filename.replace(/\.tgz$/, ''));
+  await mkdir(out, { recursive: true });
+  await run('tar', ['-xzf', join(dir, filename), '-C', out]);
+  const files = new Map<string, string>();
+  const walk = async (at: string): Promise<void> => {
+    for (const entry of await readdir(join(out, 'package', at), { withFileTypes: true })) {
+      const path = at === '' ? entry.name : `${at}/${entry.name}`;
+      if (entry.isDirectory()) await walk(path);
+      else files.set(path, await readFile(join(out, 'package', path), 'utf8'));
+    }
+  };
+  await walk('');
+  return files;
+}
+
+/** Every source map reference and map source that names a file the package does not ship. */
+function danglingMapReferences(files: Map<string, string>): string[] {
+  const dangling: string[] = [];
+  const resolveIn = (from: string, ref: string) =>
+    posix.normalize(posix.join(posix.dirname(from), ref));
+  for (const [path, text] of files) {
+    if (/\.(c|m)?js$|\.d\.(c|m)?ts$/.test(path)) {
+      for (const [, ref] of text.matchAll(/[#@] sourceMappingURL=(\S+)/g)) {
+        if (ref.startsWith('data:')) continue;
+        const target = resolveIn(path, ref);
+        if (!files.has(target)) dangling.push(`${path} → ${target}`);
+      }
+    }
+    if (path.endsWith('.map')) {
+      const map = JSON.parse(text) as { sources?: string[]; sourceRoot?: string };
+      for (const source of map.sources ?? []) {
+        const target = resolveIn(path, posix.join(map.sourceRoot ?? '', source));
+        if (!files.has(target)) dangling.push(`${path} → ${target}`);
+      }
+    }
+  }
+  return dangling;
+}
+
+describe('npm pack → stack traces and go-to-definition stay inside the package', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lc-pack-maps-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['nestjs-lc-service', '.', []],
+    [
+      '@nestjs-lc-service/limacharlie',
+      'packages/limacharlie',
+      ['--workspace', '@nestjs-lc-service/limacharlie'],
+    ],
+  ])(
+    '%s ships no source map reference to a file it does not ship',
+    async (_name, packageDir, workspace) => {
+      distFile(packageDir === '.' ? 'src/index.js' : 'index.js', packageDir);
+      const files = await packedFiles(dir, workspace);
+      expect([...files.keys()].some((path) => dirname(path).startsWith('dist'))).toBe(true);
+      expect(danglingMapReferences(files)).toEqual([]);
+    },
+    60_000,
+  );
 });

@@ -1,5 +1,9 @@
 import { lcResponse, toWire } from '../../src/protocol/service/response.js';
-import { answerGetResource, encodeResource } from '../../src/protocol/service/resources.js';
+import {
+  answerGetResource,
+  encodeResource,
+  resourceReferencePrefix,
+} from '../../src/protocol/service/resources.js';
 
 describe('responses', () => {
   it('follows the RI wire shape', () => {
@@ -25,6 +29,7 @@ describe('responses', () => {
 });
 
 describe('resources', () => {
+  const PREFIX = resourceReferencePrefix('svc');
   const store = new Map([
     ['a', encodeResource('lookup', 'text')],
     ['b', encodeResource('detection', Buffer.from([1, 2]))],
@@ -39,24 +44,30 @@ describe('resources', () => {
   });
 
   it('answers single and batch requests', () => {
-    expect(answerGetResource(store, { resource: 'a' })).toEqual({
+    expect(answerGetResource(store, { resource: 'a' }, PREFIX)).toEqual({
       success: true,
       data: { hash: store.get('a')!.hash, res_cat: 'lookup' },
     });
-    expect(answerGetResource(store, { resource: ['a', 'b'], is_include_data: true })).toEqual({
+    expect(
+      answerGetResource(store, { resource: ['a', 'b'], is_include_data: true }, PREFIX),
+    ).toEqual({
       success: true,
       data: { resources: { a: store.get('a'), b: store.get('b') } },
     });
   });
 
-  it('is_include_data must be exactly true', () => {
-    expect(
-      answerGetResource(store, { resource: 'a', is_include_data: 'yes' }).data,
-    ).not.toHaveProperty('res_data');
+  it('refuses an is_include_data that is not a boolean, naming both meanings', () => {
+    expect(answerGetResource(store, { resource: 'a', is_include_data: 'yes' }, PREFIX)).toEqual({
+      success: false,
+      retry: false,
+      data: {},
+      error:
+        'invalid parameter is_include_data: expected true (hash, category and content) or false (hash and category)',
+    });
   });
 
   it('refuses a list with a non-string', () => {
-    expect(answerGetResource(store, { resource: ['a', 1] })).toMatchObject({
+    expect(answerGetResource(store, { resource: ['a', 1] }, PREFIX)).toMatchObject({
       success: false,
       retry: false,
     });

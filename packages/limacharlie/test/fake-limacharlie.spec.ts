@@ -171,3 +171,69 @@ describe('FakeLimaCharlie', () => {
     expect(() => fake().getRules(oid)).toThrow(/unknown org/);
   });
 });
+
+describe('FakeLimaCharlie faults', () => {
+  const fake = useFakeLimaCharlie();
+
+  it.each(['rules', '/rules', 'v1/rules', '/v1/rules'])(
+    'matches a string path %p as a prefix of /v1/... paths',
+    async (path) => {
+      const { lc } = newOrgClient(fake(), { maxAttempts: 1 });
+      fake().failNext({ path, status: 500 });
+
+      await expect(lc.rules.list()).rejects.toMatchObject({ status: 500 });
+      fake().assertFaultsUsed();
+    },
+  );
+
+  it('matches at a segment boundary and by method', async () => {
+    const { lc } = newOrgClient(fake(), { maxAttempts: 1 });
+    fake().failNext({ path: 'rule', status: 500 });
+    fake().failNext({ method: 'POST', path: 'rules', status: 500 });
+
+    await expect(lc.rules.list()).resolves.toEqual({});
+    expect(fake().pendingFaults).toEqual([
+      "failNext({ path: 'rule', status: 500 }): 0 of 1 fired",
+      "failNext({ method: 'POST', path: 'rules', status: 500 }): 0 of 1 fired",
+    ]);
+  });
+
+  it('assertFaultsUsed names a fault that never fired and the paths the fake saw', async () => {
+    const { lc, oid } = newOrgClient(fake(), { maxAttempts: 1 });
+    fake().failNext({ path: 'rulez', status: 500, count: 2 });
+    fake().hangNext({ path: /^\/v1\/nowhere/ });
+
+    await lc.rules.list();
+
+    expect(() => fake().assertFaultsUsed()).toThrow(
+      [
+        'fake LimaCharlie: 2 queued fault(s) never fired:',
+        "  failNext({ path: 'rulez', status: 500 }): 0 of 2 fired",
+        '  hangNext({ path: /^\\/v1\\/nowhere/ }): 0 of 1 fired',
+        "A string path is a prefix of the request path, with or without '/v1/'; a RegExp is tested against the whole path.",
+        'Paths the fake received:',
+        `  GET /v1/rules/${oid}`,
+      ].join('\n'),
+    );
+    fake().reset();
+    expect(() => fake().assertFaultsUsed()).not.toThrow();
+  });
+
+  it('assertFaultsUsed counts every shot of a fault', async () => {
+    const { lc } = newOrgClient(fake(), { maxAttempts: 1 });
+    fake().failNext({ path: 'rules', status: 503, count: 2 });
+
+    await expect(lc.rules.list()).rejects.toMatchObject({ status: 503 });
+    expect(() => fake().assertFaultsUsed()).toThrow(
+      "failNext({ path: 'rules', status: 503 }): 1 of 2 fired",
+    );
+    await expect(lc.rules.list()).rejects.toMatchObject({ status: 503 });
+    fake().assertFaultsUsed();
+  });
+
+  it('rejects a path that is neither a string nor a RegExp', () => {
+    expect(() => fake().failNext({ path: 42 as unknown as string, status: 500 })).toThrow(
+      "fake LimaCharlie failNext: path must be a string (a path prefix such as 'rules' or '/v1/rules') or a RegExp",
+    );
+  });
+});

@@ -16,7 +16,7 @@ import {
   PROTOCOL_VERSION,
   type LcEnvelope,
 } from '../../protocol/service/envelope.js';
-import { answerGetResource } from '../../protocol/service/resources.js';
+import { answerGetResource, resourceReferencePrefix } from '../../protocol/service/resources.js';
 import {
   DEADLINE_EXCEEDED,
   failure,
@@ -42,6 +42,7 @@ export class LcServiceRules implements LcWebhookProtocol<LcEnvelope, LcCall>, On
   readonly shuttingDown = SHUTTING_DOWN;
   private readonly logger = new Logger('LcService');
   private readonly verifier: SignatureVerifier | undefined;
+  private readonly resourcePrefix: string;
 
   constructor(
     @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,
@@ -51,6 +52,7 @@ export class LcServiceRules implements LcWebhookProtocol<LcEnvelope, LcCall>, On
     private readonly clients: LcClients,
   ) {
     this.verifier = options.secrets.length > 0 ? new SignatureVerifier(options.secrets) : undefined;
+    this.resourcePrefix = resourceReferencePrefix(options.serviceName);
   }
 
   /** At init, not construction: the app's logger is in place by then. */
@@ -99,7 +101,9 @@ export class LcServiceRules implements LcWebhookProtocol<LcEnvelope, LcCall>, On
       case 'health':
         return Promise.resolve({ status: 200, body: this.health.replyBody() });
       case 'get_resource':
-        return Promise.resolve(this.reply(answerGetResource(this.state.resources, envelope.data)));
+        return Promise.resolve(
+          this.reply(answerGetResource(this.state.resources, envelope.data, this.resourcePrefix)),
+        );
     }
     return this.routing.route(envelope, call);
   }

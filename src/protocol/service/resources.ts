@@ -30,29 +30,62 @@ function view(record: LcResourceRecord, includeData: boolean): Record<string, st
     : { hash: record.hash, res_cat: record.res_cat };
 }
 
+function find(
+  resources: ReadonlyMap<string, LcResourceRecord>,
+  name: string,
+  referencePrefix: string,
+): LcResourceRecord | undefined {
+  return resources.get(
+    name.startsWith(referencePrefix) ? name.slice(referencePrefix.length) : name,
+  );
+}
+
+/** How D&R rules and outputs reference the service's resources: `lcr://service/<serviceName>/<name>`. */
+export function resourceReferencePrefix(serviceName: string): string {
+  return `lcr://service/${serviceName}/`;
+}
+
 /**
- * Answers `get_resource`: `resource` is one name or a list (a batch), `is_include_data` adds the
- * base64 content. A missing name is a permanent failure, not the RI's crash-and-retry.
+ * Answers `get_resource`. `resource` is one name or a list (a batch); LimaCharlie sends the bare
+ * name, and the full `lcr://service/<serviceName>/<name>` reference the docs show is accepted too
+ * (`referencePrefix` is `resourceReferencePrefix(serviceName)`, computed once). `is_include_data:
+ * true` adds the base64 content; without it the answer is the hash and category only, which is
+ * how LimaCharlie checks whether its cached copy is current. A missing name is a permanent
+ * failure, not the RI's crash-and-retry.
  */
 export function answerGetResource(
   resources: ReadonlyMap<string, LcResourceRecord>,
   data: Record<string, unknown>,
+  referencePrefix: string,
 ): LcWireResponse {
   const requested = data.resource;
-  const includeData = data.is_include_data === true;
+  const flag = data.is_include_data;
+  if (flag !== undefined && typeof flag !== 'boolean') {
+    return failure(
+      'invalid parameter is_include_data: expected true (hash, category and content) or false (hash and category)',
+      false,
+    );
+  }
+  const includeData = flag === true;
   if (typeof requested === 'string') {
-    const record = resources.get(requested);
+    const record = find(resources, requested, referencePrefix);
     if (record === undefined) return failure(RESOURCE_NOT_AVAILABLE, false);
     return { success: true, data: view(record, includeData) };
   }
   if (Array.isArray(requested) && requested.every((name) => typeof name === 'string')) {
-    const missing = requested.filter((name) => !resources.has(name));
+    const missing = requested.filter(
+      (name) => find(resources, name, referencePrefix) === undefined,
+    );
     if (missing.length > 0) {
       return { success: false, retry: false, data: { missing }, error: RESOURCE_NOT_AVAILABLE };
     }
     const out: Record<string, Record<string, string>> = {};
-    for (const name of requested) out[name] = view(resources.get(name)!, includeData);
+    for (const name of requested)
+      out[name] = view(find(resources, name, referencePrefix)!, includeData);
     return { success: true, data: { resources: out } };
   }
-  return failure('invalid parameter resource: expected a resource name or a list of names', false);
+  return failure(
+    'invalid parameter resource: expected a resource name (or lcr://service/<serviceName>/<name>) or a list of them',
+    false,
+  );
 }

@@ -105,6 +105,7 @@ const ROUTES: readonly FakeRoute[] = [
 ];
 
 const DEFAULT_JWT_TTL_SECONDS = 3600;
+const SEEN_PATHS_SHOWN = 10;
 
 /**
  * An in-memory LimaCharlie REST API on a real loopback HTTP server, for tests of the client and
@@ -119,9 +120,9 @@ export class FakeLimaCharlie {
   lastPageToken: FakeLastPageToken;
 
   private readonly store = new FakeStore();
-  private readonly faults = new FaultQueue<FakeFault>();
-  private readonly hangs = new FaultQueue<FakeMatch>();
-  private readonly drops = new FaultQueue<FakeMatch>();
+  private readonly faults = new FaultQueue<FakeFault>('failNext');
+  private readonly hangs = new FaultQueue<FakeMatch>('hangNext');
+  private readonly drops = new FaultQueue<FakeMatch>('dropNext');
   private readonly hung = new Set<ServerResponse>();
   private taskHooks: ((task: FakeTask) => void)[] = [];
   private server: Server | undefined;
@@ -282,7 +283,12 @@ export class FakeLimaCharlie {
     return Object.fromEntries(this.store.org(oid).outputs);
   }
 
-  /** The next `count` matching calls answer with this status (before auth, like a gateway). */
+  /**
+   * The next `count` matching calls answer with this status (before auth, like a gateway). A
+   * string `path` is a path prefix with or without `/v1/` (`'rules'` matches `/v1/rules/<oid>`),
+   * a RegExp is tested against the whole path; `method` narrows it. `assertFaultsUsed()` fails a
+   * test whose fault never fired.
+   */
   failNext(fault: FakeFault): void {
     this.faults.add(fault);
   }
@@ -372,6 +378,34 @@ export class FakeLimaCharlie {
   /** Every extension request accepted, `gzdata` decoded. */
   get extensionRequests(): readonly FakeExtensionRequest[] {
     return this.store.services.extensionRequests;
+  }
+
+  /** Queued `failNext`/`hangNext`/`dropNext` shots no call has used yet, one line each. */
+  get pendingFaults(): string[] {
+    return [...this.faults.pending(), ...this.hangs.pending(), ...this.drops.pending()];
+  }
+
+  /**
+   * Throws, naming each queued `failNext`/`hangNext`/`dropNext` that has not fired all its shots
+   * and the paths the fake did see, so a fault that matched nothing fails the test instead of
+   * passing silently. Call it at the end of a test (or in `afterEach`, before `reset()`).
+   */
+  assertFaultsUsed(): void {
+    const pending = this.pendingFaults;
+    if (pending.length === 0) return;
+    const seen = [...new Set(this.calls.map((call) => `${call.method} ${call.path}`))];
+    const shown = seen.slice(-SEEN_PATHS_SHOWN);
+    throw new Error(
+      [
+        `fake LimaCharlie: ${pending.length} queued fault(s) never fired:`,
+        ...pending.map((line) => `  ${line}`),
+        "A string path is a prefix of the request path, with or without '/v1/'; a RegExp is tested against the whole path.",
+        shown.length === 0
+          ? 'The fake received no call.'
+          : `Paths the fake received${seen.length > shown.length ? ` (last ${shown.length})` : ''}:`,
+        ...shown.map((line) => `  ${line}`),
+      ].join('\n'),
+    );
   }
 
   /** Forgets everything: orgs, tokens, sensors, calls, tasks, queued faults, hooks. */

@@ -99,6 +99,11 @@ export interface PutRuleOptions {
  */
 export interface FakeMatch {
   method?: string;
+  /**
+   * A string is a path prefix ending at a segment boundary, with or without `/v1/` (`'rules'`,
+   * `'/rules'` and `'/v1/rules'` all match `/v1/rules/<oid>`); a RegExp is tested against the
+   * whole path (`/v1/...`).
+   */
   path: string | RegExp;
   /** How many matching calls it affects (default 1). */
   count?: number;
