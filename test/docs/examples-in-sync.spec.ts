@@ -32,4 +32,15 @@ describe('documentation examples', () => {
   it('docs/guides/extensions.md shows test/docs/extension.ts', async () => {
     expect(await codeBlocks('docs/guides/extensions.md')).toContain(await example('extension.ts'));
   });
+
+  it('docs/getting-started.md shows the scaffold handler class, the testing guide its jest config', async () => {
+    const template = (path: string) =>
+      readFile(`${ROOT}/packages/create-lc-service/template/${path}`, 'utf8');
+    expect(await codeBlocks('docs/getting-started.md')).toContain(
+      await template('service/src/detections.ts'),
+    );
+    expect(await readFile(`${ROOT}/docs/guides/testing.md`, 'utf8')).toContain(
+      `\`\`\`js\n// jest.config.js\n${await template('common/jest.config.js')}\`\`\``,
+    );
+  });
 });
