@@ -4,7 +4,8 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   roots: ['<rootDir>/test', '<rootDir>/packages'],
   testMatch: ['**/*.spec.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // The scaffold's templates hold the tests of the apps it writes, not of this repository.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/packages/create-lc-service/template/'],
   moduleNameMapper: {
     '^nestjs-lc-service$': '<rootDir>/src/index.ts',
     '^nestjs-lc-service/testing$': '<rootDir>/src/testing/index.ts',

@@ -39,4 +39,15 @@ describe('documentation examples', () => {
     const source = await example('extension.ts');
     for (const block of blocks) expect(source).toContain(block);
   });
+
+  it('docs/getting-started.md shows the scaffold handler class, the testing guide its jest config', async () => {
+    const template = (path: string) =>
+      readFile(`${ROOT}/packages/create-lc-service/template/${path}`, 'utf8');
+    expect(await codeBlocks('docs/getting-started.md')).toContain(
+      await template('service/src/detections.ts'),
+    );
+    expect(await readFile(`${ROOT}/docs/guides/testing.md`, 'utf8')).toContain(
+      `\`\`\`js\n// jest.config.js\n${await template('common/jest.config.js')}\`\`\``,
+    );
+  });
 });

@@ -1,0 +1,4 @@
+export default {
+  preset: 'nestjs-lc-service',
+  roots: ['<rootDir>/test'],
+};
