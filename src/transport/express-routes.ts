@@ -29,12 +29,13 @@ export function insertExpressRoute(
   method: 'get' | 'post',
   path: string,
   handler: ExpressHandler,
+  moduleName: string,
 ): void {
   app[method](path, handler);
   const stack = app.router?.stack;
   if (!Array.isArray(stack) || stack.length === 0) {
     throw new LcConfigError(
-      'LcServiceModule: the Express application has no router stack (Express 5 is required, as @nestjs/platform-express 12 ships).',
+      `${moduleName}: the Express application has no router stack (Express 5 is required, as @nestjs/platform-express 12 ships).`,
     );
   }
   const layer = stack.pop()!;

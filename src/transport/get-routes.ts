@@ -104,7 +104,7 @@ export function mountGetRoutes(
   moduleName: string,
 ): void {
   const type = adapter.getType();
-  if (type !== 'fastify' && type !== 'express') throw unsupportedAdapter(type);
+  if (type !== 'fastify' && type !== 'express') throw unsupportedAdapter(type, moduleName);
   const instance = adapter.getInstance<object>();
   const fresh = claimPaths(instance, routes, moduleName);
   for (const [{ path, option, fix }] of fresh) {
@@ -127,16 +127,22 @@ export function mountGetRoutes(
   }
   const app = adapter.getInstance<ExpressAppLike>();
   for (const joined of fresh) {
-    insertExpressRoute(app, 'get', joined[0].path, (_req, res) => {
-      void answer(joined).then((out) =>
-        writeReply(res, out.status, out.contentType, out.body, out.close === true),
-      );
-    });
+    insertExpressRoute(
+      app,
+      'get',
+      joined[0].path,
+      (_req, res) => {
+        void answer(joined).then((out) =>
+          writeReply(res, out.status, out.contentType, out.body, out.close === true),
+        );
+      },
+      moduleName,
+    );
   }
 }
 
-export function unsupportedAdapter(type: string): LcConfigError {
+export function unsupportedAdapter(type: string, moduleName: string): LcConfigError {
   return new LcConfigError(
-    `LcServiceModule: the HTTP adapter is '${type}'. Use @nestjs/platform-fastify (new FastifyAdapter()) or @nestjs/platform-express.`,
+    `${moduleName}: the HTTP adapter is '${type}'. Use @nestjs/platform-fastify (new FastifyAdapter()) or @nestjs/platform-express.`,
   );
 }

@@ -82,7 +82,8 @@ export class LcWebhookRoute {
     // An application context without HTTP (a worker, a serverless host) dispatches by itself.
     if (adapter === undefined || adapter === null) return;
     const type = adapter.getType();
-    if (type !== 'fastify' && type !== 'express') throw unsupportedAdapter(type);
+    if (type !== 'fastify' && type !== 'express')
+      throw unsupportedAdapter(type, this.options.module);
     const instance = adapter.getInstance() as object;
     const { path } = this.options;
     const paths = mounted.get(instance) ?? new Set<string>();
@@ -109,9 +110,10 @@ export class LcWebhookRoute {
     };
     const server: unknown = adapter.getHttpServer();
     limitServer(server as ServerWithLimits, this.options);
-    if (this.options.fastPath) serveAheadOfFramework(server as NodeServerLike, path, serveNode);
+    if (this.options.fastPath)
+      serveAheadOfFramework(server as NodeServerLike, path, serveNode, this.options.module);
     if (type === 'express') {
-      insertExpressRoute(instance as ExpressAppLike, 'post', path, serveNode);
+      insertExpressRoute(instance as ExpressAppLike, 'post', path, serveNode, this.options.module);
       return;
     }
     const fastify = instance as FastifyLike;

@@ -32,7 +32,7 @@ export class LcBodyConsumedError extends Error {
   constructor() {
     super(
       'the request body was read before the LimaCharlie webhook saw its bytes: a body parser runs ahead of it. ' +
-        'Mount body parsers after LcServiceModule, or keep the raw bytes in req.rawBody (NestFactory.create(..., { rawBody: true })).',
+        'Mount body parsers after LcServiceModule or LcExtensionModule, or keep the raw bytes in req.rawBody (NestFactory.create(..., { rawBody: true })).',
     );
     this.name = 'LcBodyConsumedError';
   }

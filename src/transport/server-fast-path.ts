@@ -33,11 +33,12 @@ export function serveAheadOfFramework(
   server: NodeServerLike,
   path: string,
   webhook: (req: IncomingMessage, res: ServerResponse) => void,
+  moduleName: string,
 ): void {
   const framework = server.listeners('request') as RequestListener[];
   if (framework.length === 0) {
     throw new LcConfigError(
-      "LcServiceModule: option 'fastPath' needs the HTTP server's request listener, and this server has none yet. " +
+      `${moduleName}: option 'fastPath' needs the HTTP server's request listener, and this server has none yet. ` +
         'Set fastPath: false to serve the webhook through the framework route only.',
     );
   }
