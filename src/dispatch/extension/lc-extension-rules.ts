@@ -33,6 +33,24 @@ function answer(status: number, wire: LcExtWireResponse, close = false): LcHttpR
 const PROBE: LcHttpReply = { status: 200, body: '{}' };
 const OK: LcExtWireResponse = Object.freeze({ error: '', version: EXT_PROTOCOL_VERSION });
 
+/** How many distinct valid configs are remembered: an extension's orgs, most of them alike. */
+const MAX_VALID_CONFIGS = 256;
+/** A config longer than this as JSON is validated on every call rather than kept. */
+const MAX_CONFIG_KEY_CHARS = 16 * 1024;
+
+function configKey(config: Record<string, unknown>): string | undefined {
+  const key = JSON.stringify(config);
+  return key.length <= MAX_CONFIG_KEY_CHARS ? key : undefined;
+}
+
+/** Each call gets its own instance: what a handler sets on its config stays in that call. */
+function copyOf(config: object): object {
+  return Object.assign(
+    Object.create(Object.getPrototypeOf(config) as object | null) as object,
+    config,
+  );
+}
+
 /**
  * The Extension protocol (`lc-ext-sig`, gzip bodies, `Message` / `Response`) behind the
  * pipeline's interface: the messages the module answers itself (heartbeat, schema_request) here,
@@ -50,6 +68,8 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
   private readonly logger = new Logger('LcExtension');
   private readonly verifier: SignatureVerifier;
   private readonly clients: LcClientFactory;
+  /** Configs that validated, by their JSON text: an org's config comes with every call. */
+  private readonly validConfigs = new Map<string, object>();
 
   constructor(
     @Inject(LC_OPTIONS) private readonly options: ResolvedLcExtOptions,
@@ -144,7 +164,7 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
         return this.reply(await this.invoker.invoke(entry, call));
       }
       case 'conf_validation': {
-        const refused = await this.checkConfig(call, true);
+        const refused = await this.checkConfig(call, true, true);
         if (refused !== undefined) return this.reply(refused);
         const entry = registry.configValidator;
         return this.reply(entry === undefined ? OK : await this.invoker.invoke(entry, call));
@@ -188,19 +208,41 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
     return this.invoker.invoke(entry, call);
   }
 
+  /**
+   * The config DTO of a call. A config that validated before is not validated again on the
+   * calls that carry it (class-validator costs as much as the rest of a small call); a
+   * `conf_validation`, the user saving a config, always runs its validators.
+   */
   private async checkConfig(
     call: LcExtCall,
     validate: boolean,
+    fresh = false,
   ): Promise<LcExtWireResponse | undefined> {
     const dto: LcExtDto | undefined = this.registry.config;
     if (dto === undefined) return undefined;
+    const key = configKey(call.config);
+    const known = fresh || key === undefined ? undefined : this.validConfigs.get(key);
+    if (known !== undefined) {
+      call.configDto = copyOf(known);
+      return undefined;
+    }
     const checked = await dto.validate(call.config);
     if (checked.ok) {
+      if (key !== undefined) this.rememberConfig(key, copyOf(checked.value));
       call.configDto = checked.value;
       return undefined;
     }
+    // What a fresh validation refuses is no longer taken as valid from memory either.
+    if (key !== undefined) this.validConfigs.delete(key);
     if (!validate) return undefined;
     return extFailure(`invalid config: ${checked.error}`, false);
+  }
+
+  private rememberConfig(key: string, config: object): void {
+    const configs = this.validConfigs;
+    configs.delete(key);
+    if (configs.size >= MAX_VALID_CONFIGS) configs.delete(configs.keys().next().value!);
+    configs.set(key, config);
   }
 
   private unknown(error: string, call: LcExtCall): LcHttpReply {
