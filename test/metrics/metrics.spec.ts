@@ -115,7 +115,11 @@ describe.each(ADAPTERS)('metrics (%s)', (adapter) => {
 
   it('shows calls in flight and LimaCharlie API calls by operation and status, never ids', async () => {
     const held = t.client.send('request', { data: { hold: true } });
-    for (let tries = 0; !/^lc_service_calls_in_flight\{protocol="service"\} 1$/m.test(await scrape(t)); tries++) {
+    for (
+      let tries = 0;
+      !/^lc_service_calls_in_flight\{protocol="service"\} 1$/m.test(await scrape(t));
+      tries++
+    ) {
       if (tries > 100) throw new Error('lc_service_calls_in_flight never showed the held call');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
