@@ -117,12 +117,18 @@ function resourceState(parent: Record<string, unknown>): Record<string, { last_m
     if (typeof lastMod !== 'number' || !Number.isFinite(lastMod)) {
       throw new LcExtMessageError(`'request.resource_state.${name}.last_mod' must be a number`);
     }
-    Object.defineProperty(out, name, {
-      value: { last_mod: lastMod },
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    const entry = { last_mod: lastMod };
+    // An own `__proto__` key needs defineProperty; any other is a plain (fast) assignment.
+    if (name === '__proto__') {
+      Object.defineProperty(out, name, {
+        value: entry,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      out[name] = entry;
+    }
   }
   return out;
 }
@@ -144,12 +150,16 @@ export function parseExtMessage(body: Buffer): LcExtMessage {
     throw new LcExtMessageError("'version' must be a non-negative integer");
   }
   const idempotencyKey = text(raw, 'idempotency_key', 'message');
-  const present = KINDS.filter((k) => raw[k] !== undefined && raw[k] !== null);
-  if (present.length === 0) throw new LcExtMessageError('no data in request');
-  if (present.length > 1) {
-    throw new LcExtMessageError(`a message carries one kind, this one has ${present.join(', ')}`);
+  let kind: LcExtMessageKind | undefined;
+  for (const k of KINDS) {
+    if (raw[k] === undefined || raw[k] === null) continue;
+    if (kind !== undefined) {
+      const present = KINDS.filter((p) => raw[p] !== undefined && raw[p] !== null);
+      throw new LcExtMessageError(`a message carries one kind, this one has ${present.join(', ')}`);
+    }
+    kind = k;
   }
-  const kind = present[0];
+  if (kind === undefined) throw new LcExtMessageError('no data in request');
   const payload = raw[kind];
   if (!isObject(payload)) throw new LcExtMessageError(`'${kind}' must be an object`);
   const header = { version, idempotency_key: idempotencyKey };
