@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,11 +8,15 @@ import { distFile } from '../helpers/dist.js';
 
 const run = promisify(execFile);
 
-/** A module resolution hook that records every bare specifier a program imports. */
+/**
+ * A module resolution hook that records every bare specifier a program imports, in a file: the
+ * hooks run on their own thread from Node 24 on, where what they write to stdout may be lost.
+ */
 const HOOKS = `
+import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
   if (!specifier.startsWith('.') && !specifier.startsWith('file:') && !specifier.startsWith('node:')) {
-    process.stdout.write('IMPORT ' + specifier + '\\n');
+    appendFileSync(process.env.LC_IMPORT_LOG, 'IMPORT ' + specifier + '\\n');
   }
   return next(specifier, context);
 }
@@ -27,19 +31,23 @@ async function packagesLoadedBy(...entries: string[]): Promise<string[][]> {
   try {
     const hooks = join(dir, 'hooks.mjs');
     const main = join(dir, 'main.mjs');
+    const log = join(dir, 'imports.log');
     await writeFile(hooks, HOOKS);
+    await writeFile(log, '');
     await writeFile(
       main,
       `import { register } from 'node:module';\n` +
+        `import { appendFileSync } from 'node:fs';\n` +
         `register(${JSON.stringify(pathToFileURL(hooks).href)});\n` +
         entries
           .map((entry) => `await import(${JSON.stringify(pathToFileURL(distFile(entry)).href)});\n`)
-          .join(`process.stdout.write('NEXT\\n');\n`),
+          .join(`appendFileSync(process.env.LC_IMPORT_LOG, 'NEXT\\n');\n`),
     );
-    const { stdout } = await run(process.execPath, [main], {
-      env: { ...process.env, NODE_OPTIONS: '' },
+    await run(process.execPath, [main], {
+      env: { ...process.env, NODE_OPTIONS: '', LC_IMPORT_LOG: log },
     });
-    return stdout.split('NEXT\n').map((part) =>
+    const recorded = await readFile(log, 'utf8');
+    return recorded.split('NEXT\n').map((part) =>
       part
         .split('\n')
         .filter((line) => line.startsWith('IMPORT '))
