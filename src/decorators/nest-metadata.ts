@@ -1,5 +1,8 @@
 import {
+  GUARDS_METADATA,
+  INTERCEPTORS_METADATA,
   PARAMTYPES_METADATA,
+  PIPES_METADATA,
   PROPERTY_DEPS_METADATA,
   SELF_DECLARED_DEPS_METADATA,
 } from '@nestjs/common/constants.js';
@@ -91,4 +94,57 @@ export function classInjects(metatype: object, token: unknown): boolean {
 /** Whether a factory provider's `inject` list asks for `token`. */
 export function factoryInjects(inject: readonly unknown[], token: unknown): boolean {
   return inject.some((dep) => isToken(dep, token));
+}
+
+/** Nest's enhancer lists: where a decorator records them, and where the global ones are kept. */
+const ENHANCERS = [
+  {
+    key: GUARDS_METADATA,
+    creator: 'guardsContextCreator',
+    requestScoped: 'getGlobalRequestGuards',
+  },
+  {
+    key: INTERCEPTORS_METADATA,
+    creator: 'interceptorsContextCreator',
+    requestScoped: 'getGlobalRequestInterceptors',
+  },
+  { key: PIPES_METADATA, creator: 'pipesContextCreator', requestScoped: 'getGlobalRequestPipes' },
+] as const;
+
+interface EnhancerContextCreator {
+  getGlobalMetadata?: () => unknown;
+  config?: Record<string, unknown>;
+}
+
+function hasItems(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0;
+}
+
+/**
+ * Whether any guard, interceptor or pipe applies to a handler method: on its class or itself
+ * (`@UseGuards`...), on one of its LC parameters, or global (`useGlobal*`, `APP_*` providers,
+ * request-scoped ones included). ExternalContextCreator keeps the global lists in its context
+ * creators; when a Nest upgrade moves them, the answer is yes, and Nest runs the handler as before.
+ */
+export function nestEnhancersApply(
+  contextCreator: object,
+  instance: object,
+  callback: object,
+  args: Record<string, LcArgMetadata> | undefined,
+): boolean {
+  if (args !== undefined && Object.values(args).some((arg) => hasItems(arg.pipes))) return true;
+  const creators = contextCreator as Record<string, EnhancerContextCreator | undefined>;
+  for (const { key, creator, requestScoped } of ENHANCERS) {
+    if (hasItems(Reflect.getMetadata(key, instance.constructor))) return true;
+    if (hasItems(Reflect.getMetadata(key, callback))) return true;
+    const context = creators[creator];
+    if (typeof context?.getGlobalMetadata !== 'function') return true;
+    const globals = context.getGlobalMetadata();
+    if (!Array.isArray(globals) || globals.length > 0) return true;
+    const scoped = context.config?.[requestScoped];
+    if (typeof scoped !== 'function') return true;
+    const requestScopedGlobals: unknown = (scoped as () => unknown).call(context.config);
+    if (!Array.isArray(requestScopedGlobals) || requestScopedGlobals.length > 0) return true;
+  }
+  return false;
 }

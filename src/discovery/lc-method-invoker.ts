@@ -1,6 +1,12 @@
 import type { ExternalContextCreator } from '@nestjs/core';
+import { isObservable, lastValueFrom } from 'rxjs';
 import type { LcInvoke } from '../call/lc-handler-entry.js';
-import { argsOf, LC_ARGS_METADATA } from '../decorators/nest-metadata.js';
+import {
+  argsOf,
+  LC_ARGS_METADATA,
+  nestEnhancersApply,
+  type LcArgMetadata,
+} from '../decorators/nest-metadata.js';
 import { LcParamtype } from '../decorators/lc-params.decorator.js';
 import { LC_CONTEXT_TYPE } from '../lc-service.constants.js';
 
@@ -44,18 +50,20 @@ export function methodInvoker(
 ): LcMethodInvoker {
   const proto = Object.getPrototypeOf(instance) as Record<string, (...args: unknown[]) => unknown>;
   const callback = proto[methodName];
-  const invoke = contextCreator.create(
-    instance as Record<string, unknown>,
-    callback,
-    methodName,
-    LC_ARGS_METADATA,
-    paramsFactory,
-    undefined,
-    undefined,
-    INVOKER_OPTIONS,
-    LC_CONTEXT_TYPE,
-  ) as unknown as LcInvoke;
   const args = argsOf(instance.constructor, methodName);
+  const invoke = nestEnhancersApply(contextCreator, instance, callback, args)
+    ? (contextCreator.create(
+        instance as Record<string, unknown>,
+        callback,
+        methodName,
+        LC_ARGS_METADATA,
+        paramsFactory,
+        undefined,
+        undefined,
+        INVOKER_OPTIONS,
+        LC_CONTEXT_TYPE,
+      ) as unknown as LcInvoke)
+    : directInvoke(paramsFactory, instance, callback, args);
   const clientKey = `${LcParamtype.CLIENT}:`;
   const plain = args === undefined;
   const noArgs = takesNoArgs(callback);
@@ -65,5 +73,38 @@ export function methodInvoker(
     plain,
     takesNoArgs: noArgs,
     usesClient: plain ? !noArgs : Object.keys(args).some((key) => key.startsWith(clientKey)),
+  };
+}
+
+/**
+ * What ExternalContextCreator's invoker does when no guard, interceptor or pipe applies (see
+ * nestEnhancersApply), without its per-call promises: the LC parameters' values in their places
+ * (or, with none, the invoker's own arguments), the result awaited, an Observable's last value.
+ */
+function directInvoke(
+  paramsFactory: ParamsFactory,
+  instance: object,
+  callback: (...args: unknown[]) => unknown,
+  args: Record<string, LcArgMetadata> | undefined,
+): LcInvoke {
+  const settle = async (result: unknown): Promise<unknown> => {
+    const value = await result;
+    return isObservable(value) ? lastValueFrom(value) : value;
+  };
+  if (args === undefined || Object.keys(args).length === 0) {
+    return async (...invokerArgs) => settle(callback.apply(instance, invokerArgs));
+  }
+  const params = Object.entries(args).map(([key, { index, data }]) => ({
+    index,
+    type: Number(key.slice(0, key.indexOf(':'))),
+    data,
+  }));
+  const length = Math.max(...params.map((param) => param.index)) + 1;
+  return async (...invokerArgs) => {
+    const values = new Array<unknown>(length).fill(undefined);
+    for (const { index, type, data } of params) {
+      values[index] = paramsFactory!.exchangeKeyForValue(type, data as never, invokerArgs);
+    }
+    return settle(callback.apply(instance, values));
   };
 }

@@ -1,6 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError, type ValidatorOptions } from 'class-validator';
+import type { ValidationError } from 'class-validator';
 import {
   ENUM_INVALID_VALUE,
   invalidParameter,
@@ -8,17 +7,11 @@ import {
   WRONG_DATA_TYPE,
   type LcRequestParamDefs,
 } from '../protocol/service/request-params.js';
+import { LcDtoCheck, type LcDtoChecked } from './dto-check.js';
 import { constraintKind, deriveParamDefs } from './dto-schema.js';
 
 /** The DTO instance to hand to the handler, or the error string LimaCharlie gets. */
 export type LcParamsOutcome = { ok: true; value: object } | { ok: false; error: string };
-
-const VALIDATOR_OPTIONS: ValidatorOptions = {
-  // Extra parameters are allowed (the RI allows them); only declared keys reach the instance.
-  whitelist: false,
-  forbidUnknownValues: false,
-  validationError: { target: false, value: false },
-};
 
 /**
  * A DTO compiled at boot: its `request_params` definitions, and the per-call check. A call is
@@ -29,6 +22,7 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
 export class LcDtoParams {
   readonly defs: LcRequestParamDefs;
   private readonly keys: readonly string[];
+  private readonly check: LcDtoCheck;
 
   constructor(
     readonly dto: Type<object>,
@@ -36,20 +30,18 @@ export class LcDtoParams {
   ) {
     this.defs = deriveParamDefs(dto, where);
     this.keys = Object.keys(this.defs);
+    this.check = new LcDtoCheck(dto);
   }
 
-  async validate(data: Record<string, unknown>): Promise<LcParamsOutcome> {
+  /** Synchronous when the data holds and the DTO is flat (see LcDtoCheck). */
+  validate(data: Record<string, unknown>): LcParamsOutcome | Promise<LcParamsOutcome> {
     const invalid = validateRequestParams(this.defs, data);
     if (invalid !== undefined) return { ok: false, error: invalid };
     try {
-      const instance = plainToInstance(this.dto, this.declaredValues(data));
-      const errors = await validate(instance, VALIDATOR_OPTIONS);
-      if (errors.length > 0) return { ok: false, error: errorString(errors[0]) };
-      return { ok: true, value: instance };
+      const checked = this.check.run(this.declaredValues(data));
+      return checked instanceof Promise ? checked.then(outcomeOf, failed) : outcomeOf(checked);
     } catch (err) {
-      // A throwing @Transform or custom validator: the same data would fail again.
-      const message = err instanceof Error ? err.message : String(err);
-      return { ok: false, error: `parameter validation failed: ${message}` };
+      return failed(err);
     }
   }
 
@@ -66,6 +58,17 @@ export class LcDtoParams {
     }
     return plain;
   }
+}
+
+function outcomeOf({ instance, errors }: LcDtoChecked): LcParamsOutcome {
+  if (errors.length > 0) return { ok: false, error: errorString(errors[0]) };
+  return { ok: true, value: instance };
+}
+
+/** A throwing @Transform or custom validator: the same data would fail again. */
+function failed(err: unknown): LcParamsOutcome {
+  const message = err instanceof Error ? err.message : String(err);
+  return { ok: false, error: `parameter validation failed: ${message}` };
 }
 
 /** `invalid parameter <k>: <reason>` with the RI's reasons for type and enum failures. */

@@ -66,15 +66,17 @@ describe('the config DTO of an Extension call', () => {
     const validation = await ext.client.validateConfig({ tag: 'c' });
     expect(validation.status).toBe(400);
     expect(validation.body).toMatchObject({ error: 'invalid config: tag is refused' });
-    expect(seen.runs).toBe(runs + 1);
-    expect((await ext.client.request('tag', {}, { config: { tag: 'c' } })).status).toBe(400);
+    // A refused value is checked twice: once to find that it fails, once more by class-validator
+    // for its message.
     expect(seen.runs).toBe(runs + 2);
+    expect((await ext.client.request('tag', {}, { config: { tag: 'c' } })).status).toBe(400);
+    expect(seen.runs).toBe(runs + 4);
 
     seen.refused.add('d');
     for (let i = 0; i < 2; i++) {
       const answer = await ext.client.request('tag', {}, { config: { tag: 'd' } });
       expect(answer.status).toBe(400);
     }
-    expect(seen.runs).toBe(runs + 4);
+    expect(seen.runs).toBe(runs + 8);
   });
 });
