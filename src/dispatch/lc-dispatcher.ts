@@ -59,7 +59,8 @@ export class LcDispatcher {
     const started = metrics === null ? 0 : performance.now();
     let body = raw ?? EMPTY;
     if (protocol.decode !== undefined) {
-      const decoded = await protocol.decode(body, signature, contentEncoding);
+      let decoded = protocol.decode(body, signature, contentEncoding);
+      if (decoded instanceof Promise) decoded = await decoded;
       if (!Buffer.isBuffer(decoded)) {
         metrics?.record(undefined, decoded, started);
         return decoded;

@@ -35,7 +35,7 @@ export interface LcWebhookProtocol<M = unknown, C extends LcTracedCall = LcTrace
     body: Buffer,
     signature: unknown,
     contentEncoding: unknown,
-  ): Promise<Buffer | LcHttpReply>;
+  ): Buffer | LcHttpReply | Promise<Buffer | LcHttpReply>;
   /** Whether `signature` signs exactly `body`. Runs before anything reads the body. */
   verify(body: Buffer, signature: unknown): boolean;
   /** The message, or the answer refusing it (HTTP 400 naming the field). */

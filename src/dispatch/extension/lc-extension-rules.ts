@@ -8,7 +8,7 @@ import { LC_METRICS, LC_TELEMETRY } from '../../operations/operations.tokens.js'
 import type { LcTelemetry } from '../../telemetry/lc-telemetry.js';
 import type { ResolvedLcExtOptions } from '../../options/extension-options.js';
 import type { LcClientFactory } from '../../options/lc-service.options.js';
-import type { LcExtDto } from '../../params/ext-dto.js';
+import type { LcExtDto, LcExtDtoOutcome } from '../../params/ext-dto.js';
 import {
   EXT_PROTOCOL_VERSION,
   extFailure,
@@ -86,11 +86,11 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
    * No signature: a probe. A gzip body is inflated before the signature check (LimaCharlie signs
    * the JSON), within `bodyLimit` bytes and `bodyTimeoutMs`.
    */
-  async decode(
+  decode(
     body: Buffer,
     signature: unknown,
     contentEncoding: unknown,
-  ): Promise<Buffer | LcHttpReply> {
+  ): Buffer | LcHttpReply | Promise<Buffer | LcHttpReply> {
     if (signature === undefined || signature === '') return PROBE;
     if (contentEncoding === undefined || contentEncoding === 'identity') return body;
     if (typeof contentEncoding !== 'string' || contentEncoding.trim().toLowerCase() !== 'gzip') {
@@ -102,6 +102,10 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
         ),
       );
     }
+    return this.gunzip(body);
+  }
+
+  private async gunzip(body: Buffer): Promise<Buffer | LcHttpReply> {
     const { bodyLimit, bodyTimeoutMs } = this.options;
     try {
       return await gunzipBounded(body, bodyLimit, bodyTimeoutMs);
@@ -198,10 +202,12 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
     call: LcExtCall,
     validateConfig: boolean,
   ): Promise<LcExtWireResponse> {
-    const refused = await this.checkConfig(call, validateConfig);
+    let refused = this.checkConfig(call, validateConfig);
+    if (refused instanceof Promise) refused = await refused;
     if (refused !== undefined) return refused;
     if (entry.params !== undefined) {
-      const checked = await entry.params.validate(call.data);
+      let checked = entry.params.validate(call.data);
+      if (checked instanceof Promise) checked = await checked;
       if (!checked.ok) return extFailure(`invalid data: ${checked.error}`, false);
       call.params = checked.value;
     }
@@ -213,11 +219,11 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
    * calls that carry it (class-validator costs as much as the rest of a small call); a
    * `conf_validation`, the user saving a config, always runs its validators.
    */
-  private async checkConfig(
+  private checkConfig(
     call: LcExtCall,
     validate: boolean,
     fresh = false,
-  ): Promise<LcExtWireResponse | undefined> {
+  ): LcExtWireResponse | undefined | Promise<LcExtWireResponse | undefined> {
     const dto: LcExtDto | undefined = this.registry.config;
     if (dto === undefined) return undefined;
     const key = configKey(call.config);
@@ -226,7 +232,18 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
       call.configDto = copyOf(known);
       return undefined;
     }
-    const checked = await dto.validate(call.config);
+    const checked = dto.validate(call.config);
+    return checked instanceof Promise
+      ? checked.then((outcome) => this.configChecked(call, key, validate, outcome))
+      : this.configChecked(call, key, validate, checked);
+  }
+
+  private configChecked(
+    call: LcExtCall,
+    key: string | undefined,
+    validate: boolean,
+    checked: LcExtDtoOutcome,
+  ): LcExtWireResponse | undefined {
     if (checked.ok) {
       if (key !== undefined) this.rememberConfig(key, copyOf(checked.value));
       call.configDto = checked.value;

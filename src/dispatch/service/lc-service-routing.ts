@@ -42,7 +42,8 @@ export class LcServiceRouting {
       );
     }
     if (entry.params !== undefined) {
-      const checked = await entry.params.validate(envelope.data);
+      let checked = entry.params.validate(envelope.data);
+      if (checked instanceof Promise) checked = await checked;
       if (!checked.ok) return this.reply(failure(checked.error, false));
       call.params = checked.value;
     } else if (envelope.etype === 'request' && this.state.requestParams !== undefined) {
