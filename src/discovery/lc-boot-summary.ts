@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { LC_OPTIONS } from '../lc-service.constants.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
+import { LcLogger } from '../logging/lc-logger.js';
 
 /** What one handler serves (`org_install`, `detection: evil`, `action: scan`) and its method. */
 export interface LcServedBy {
@@ -55,7 +56,7 @@ export class LcBootSummary {
 
   log(protocol: LcBootProtocol, served: readonly LcServedBy[]): void {
     const { options } = this;
-    const logger = new Logger(protocol.moduleName);
+    const logger = new LcLogger(protocol.moduleName);
     for (const warning of options.warnings) logger.warn(warning);
     if (served.length === 0) {
       logger.warn(

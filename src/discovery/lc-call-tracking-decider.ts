@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { callTrackingRequested } from '../call/lc-call.storage.js';
 import { LcCallTracking } from '../call/lc-call-tracking.js';
@@ -6,11 +6,12 @@ import { LcContext } from '../call/lc-context.js';
 import { LC_MODULE, LC_OPTIONS, type LcModuleIdentity } from '../lc-service.constants.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import { findInjectionsOf } from './lc-context-consumers.js';
+import { LcLogger } from '../logging/lc-logger.js';
 
 /** Decides once, at boot, whether calls run inside their AsyncLocalStorage. */
 @Injectable()
 export class LcCallTrackingDecider {
-  private readonly logger = new Logger('LcService');
+  private readonly logger = new LcLogger('LcService');
 
   constructor(
     @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,

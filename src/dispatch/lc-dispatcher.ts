@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { LcHttpReply } from '../call/lc-http-reply.js';
 import { LcRunState } from '../call/lc-run-state.js';
 import { LC_OPTIONS } from '../lc-service.constants.js';
@@ -7,6 +7,7 @@ import { LC_METRICS, LC_TELEMETRY } from '../operations/operations.tokens.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import type { LcTelemetry } from '../telemetry/lc-telemetry.js';
 import { LC_WEBHOOK_PROTOCOL, type LcTracedCall, type LcWebhookProtocol } from './lc-protocol.js';
+import { LcLogger } from '../logging/lc-logger.js';
 
 const EMPTY = Buffer.alloc(0);
 /** A trace line shows this much of a body (bytes of a request, characters of a reply). */
@@ -19,7 +20,7 @@ const TRACE_MAX = 64 * 1024;
  */
 @Injectable()
 export class LcDispatcher {
-  private readonly logger = new Logger('LcService');
+  private readonly logger = new LcLogger('LcService');
 
   constructor(
     @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,

@@ -14,6 +14,7 @@ import type { LcTelemetry } from '../telemetry/lc-telemetry.js';
 import { isOrglessEtype } from '../protocol/service/etypes.js';
 import { DEADLINE_EXCEEDED, failure, type LcWireResponse } from '../protocol/service/response.js';
 import { errorAnswer, explainNullClient, resultToWire } from './lc-result.js';
+import { LcLogger } from '../logging/lc-logger.js';
 
 class DeadlineReached extends Error {}
 
@@ -71,7 +72,7 @@ export function answerBy(
  */
 @Injectable()
 export class LcHandlerInvoker {
-  private readonly logger = new Logger('LcService');
+  private readonly logger = new LcLogger('LcService');
   private readonly deadlines = new LcDeadlineWatch();
 
   constructor(

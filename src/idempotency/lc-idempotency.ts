@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { LcDeadlineWatch } from '../call/lc-deadline-watch.js';
 import { replyBy } from '../call/lc-reply-time.js';
 import type { LcCall } from '../call/lc-request.js';
@@ -6,6 +5,7 @@ import { DEADLINE_EXCEEDED, failure, type LcWireResponse } from '../protocol/ser
 import type { ResolvedLcIdempotency } from '../options/idempotency-options.js';
 import type { LcIdempotencyRecord, LcIdempotencyStore } from '../options/idempotency-store.js';
 import { LcMemoryIdempotencyStore } from './memory-idempotency-store.js';
+import { LcLogger } from '../logging/lc-logger.js';
 
 /** A duplicate without deadline waits at most this long for the first delivery's answer. */
 const NO_DEADLINE_WAIT_MS = 10 * 60_000;
@@ -61,7 +61,7 @@ function keyPart(value: string): string {
  * handler is answered before its answer is recorded.
  */
 export class LcIdempotency {
-  private readonly logger = new Logger('LcService');
+  private readonly logger = new LcLogger('LcService');
   private readonly servicePart: string;
   private readonly ttlMs: number;
   private readonly storeTimeoutMs: number;

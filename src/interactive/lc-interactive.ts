@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { LcHandlerEntry } from '../call/lc-handler-entry.js';
 import type { LcCall, LcCallTask, LcRequest } from '../call/lc-request.js';
 import { Job } from '../jobs/index.js';
@@ -11,6 +11,7 @@ import type { LcWireResponse } from '../protocol/service/response.js';
 import { LcServiceState } from '../service/lc-service.state.js';
 import { InvestigationIdCodec, LcTaskError, type LcTaskTarget } from './investigation-id.js';
 import { interactiveNames, interactiveRule } from './interactive-rule.js';
+import { LcLogger } from '../logging/lc-logger.js';
 
 /** What happens to the interactive rule after a lifecycle call. */
 export type LcRuleStep = 'push' | 'remove';
@@ -33,7 +34,7 @@ export type LcRoutedReply =
  */
 @Injectable()
 export class LcInteractive implements TaskTracker {
-  private readonly logger = new Logger('LcService');
+  private readonly logger = new LcLogger('LcService');
   private readonly codec: InvestigationIdCodec | undefined;
   private readonly names: ReturnType<typeof interactiveNames>;
   private readonly callbacks = new Map<string, LcHandlerEntry>();

@@ -1,7 +1,6 @@
 import {
   Inject,
   Injectable,
-  Logger,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
   type OnModuleInit,
@@ -10,6 +9,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { LC_OPTIONS } from '../lc-service.constants.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import { LcRunState } from '../call/lc-run-state.js';
+import { LcLogger } from '../logging/lc-logger.js';
 
 const POLL_MS = 25;
 
@@ -24,7 +24,7 @@ function sleep(ms: number): Promise<void> {
  */
 @Injectable()
 export class LcDrain implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('LcService');
+  private readonly logger = new LcLogger('LcService');
   private drained: Promise<void> | undefined;
 
   constructor(

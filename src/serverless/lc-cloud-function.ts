@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  Logger,
   type DynamicModule,
   type INestApplicationContext,
   type LoggerService,
@@ -14,6 +13,7 @@ import { LC_OPTIONS } from '../lc-service.constants.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import { LcWebhookTransport, writeNodeReply } from '../transport/node-webhook.js';
 import { writeReply } from '../transport/raw-body.js';
+import { LcLogger } from '../logging/lc-logger.js';
 
 export interface LcCloudFunctionOptions {
   /** The app's logger, as for `NestFactory.create` (e.g. `new LcGcpLogger('my-service')`). */
@@ -60,7 +60,7 @@ export function createLcCloudFunction(
   module: Type<unknown> | DynamicModule,
   options: LcCloudFunctionOptions = {},
 ): LcCloudFunction {
-  const logger = new Logger('LcCloudFunction');
+  const logger = new LcLogger('LcCloudFunction');
   let booting: Promise<Booted> | undefined;
 
   const boot = async (): Promise<Booted> => {

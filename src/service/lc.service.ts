@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { LC_OPTIONS } from '../lc-service.constants.js';
 import { LcConfigError } from '../options/lc-config-error.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
@@ -17,11 +17,12 @@ import {
   type ParallelFn,
 } from './parallel.js';
 import { LcTimers, type LcTimerHandle } from './timers.js';
+import { LcLogger } from '../logging/lc-logger.js';
 
 /** The Python RI's service helpers, for code that runs outside a single call. */
 @Injectable()
 export class LcService implements BeforeApplicationShutdown {
-  private readonly logger = new Logger('LcService');
+  private readonly logger = new LcLogger('LcService');
   private readonly timers = new LcTimers((err) => this.onTimerError(err));
 
   constructor(

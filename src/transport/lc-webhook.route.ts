@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { LC_MODULE, LC_OPTIONS, type LcModuleIdentity } from '../lc-service.constants.js';
 import { LcConfigError } from '../options/lc-config-error.js';
@@ -12,6 +12,7 @@ import { serveAheadOfFramework, type NodeServerLike } from './server-fast-path.j
 import { limitServer, type ServerWithLimits } from './server-limits.js';
 import { LcDispatcher } from '../dispatch/lc-dispatcher.js';
 import { JSON_CONTENT_TYPE, type LcHttpReply } from '../call/lc-http-reply.js';
+import { LcLogger } from '../logging/lc-logger.js';
 
 /** The slice of the Fastify API the route uses, so the package needs no fastify types. */
 interface FastifyRequestLike {
@@ -68,7 +69,7 @@ const mounted = new WeakMap<object, Set<string>>();
  */
 @Injectable()
 export class LcWebhookRoute {
-  private readonly logger = new Logger('LcService');
+  private readonly logger = new LcLogger('LcService');
 
   constructor(
     @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,

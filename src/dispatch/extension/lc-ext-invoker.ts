@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { LcCallTracking } from '../../call/lc-call-tracking.js';
 import { lcCallStorage } from '../../call/lc-call.storage.js';
 import { LcDeadlineWatch } from '../../call/lc-deadline-watch.js';
@@ -20,6 +20,7 @@ import {
   isHttpException,
   logFailure,
 } from '../lc-result.js';
+import { LcLogger } from '../../logging/lc-logger.js';
 
 class TimeoutReached extends Error {}
 
@@ -34,7 +35,7 @@ const EXT_ANSWERS: LcAnswerShape<LcExtWireResponse> = {
  */
 @Injectable()
 export class LcExtInvoker {
-  private readonly logger = new Logger('LcExtension');
+  private readonly logger = new LcLogger('LcExtension');
   private readonly deadlines = new LcDeadlineWatch();
 
   constructor(

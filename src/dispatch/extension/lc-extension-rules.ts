@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { LcHttpReply } from '../../call/lc-http-reply.js';
 import { LcExtCall } from '../../call/lc-ext-call.js';
 import { LcExtRegistry, type LcExtEntry } from '../../discovery/lc-ext-registry.js';
@@ -24,6 +24,7 @@ import { clientFactoryOf } from '../lc-clients.js';
 import type { LcWebhookProtocol } from '../lc-protocol.js';
 import { gunzipBounded, LcGunzipTimeoutError, LcGunzipTooLargeError } from './gunzip.js';
 import { LcExtInvoker } from './lc-ext-invoker.js';
+import { LcLogger } from '../../logging/lc-logger.js';
 
 function answer(status: number, wire: LcExtWireResponse, close = false): LcHttpReply {
   return { status, body: JSON.stringify(wire), ...(close ? { close } : {}) };
@@ -65,7 +66,7 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
     extFailure('the extension is shutting down; retry', true),
     true,
   );
-  private readonly logger = new Logger('LcExtension');
+  private readonly logger = new LcLogger('LcExtension');
   private readonly verifier: SignatureVerifier;
   private readonly clients: LcClientFactory;
   /** Configs that validated, by their JSON text: an org's config comes with every call. */

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { LcHttpReply } from '../../call/lc-http-reply.js';
 import type { LcCall } from '../../call/lc-request.js';
 import { LcHandlerRegistry } from '../../discovery/lc-handler.registry.js';
@@ -9,6 +9,7 @@ import { failure, NOT_IMPLEMENTED, type LcWireResponse } from '../../protocol/se
 import { LcServiceState } from '../../service/lc-service.state.js';
 import { LcHandlerInvoker } from '../lc-invoker.js';
 import { wireReply } from '../lc-wire-reply.js';
+import { LcLogger } from '../../logging/lc-logger.js';
 
 /**
  * The Service protocol's routing of a call to user code: replies to tracked tasks to their
@@ -17,7 +18,7 @@ import { wireReply } from '../lc-wire-reply.js';
  */
 @Injectable()
 export class LcServiceRouting {
-  private readonly logger = new Logger('LcService');
+  private readonly logger = new LcLogger('LcService');
 
   constructor(
     private readonly registry: LcHandlerRegistry,

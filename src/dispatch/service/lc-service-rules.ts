@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   rejection,
   retryLater,
@@ -29,6 +29,7 @@ import { errorAnswer } from '../lc-result.js';
 import type { LcWebhookProtocol } from '../lc-protocol.js';
 import { wireReply } from '../lc-wire-reply.js';
 import { LcServiceRouting } from './lc-service-routing.js';
+import { LcLogger } from '../../logging/lc-logger.js';
 
 /**
  * The Service protocol (`lc-svc-sig`, the `{version, oid, mid, deadline, jwt, etype, data}`
@@ -40,7 +41,7 @@ export class LcServiceRules implements LcWebhookProtocol<LcEnvelope, LcCall>, On
   readonly signatureHeader = SIGNATURE_HEADER;
   readonly unauthorized = UNAUTHORIZED;
   readonly shuttingDown = SHUTTING_DOWN;
-  private readonly logger = new Logger('LcService');
+  private readonly logger = new LcLogger('LcService');
   private readonly verifier: SignatureVerifier | undefined;
   private readonly resourcePrefix: string;
 
