@@ -265,6 +265,24 @@ class UndeclaredAsync {
   v!: string;
 }
 
+/** Its store is down: the check it returns rejects. */
+@ValidatorConstraint({ name: 'storeLookup' })
+class StoreDownConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): Promise<boolean> {
+    return Promise.reject(new Error(`store down looking up ${args.property}=${String(value)}`));
+  }
+}
+
+class StoreLookup {
+  @IsOptional()
+  @Validate(StoreDownConstraint)
+  name?: string;
+
+  @IsOptional()
+  @Validate(StoreDownConstraint, { each: true })
+  tags?: string[];
+}
+
 class Grouped {
   @IsString({ groups: ['admin'] })
   a!: string;
@@ -708,6 +726,27 @@ describe('LcDtoCheck against plainToInstance and validate', () => {
       expect((await checked).errors).toHaveLength(1);
     }
     expect((await new LcDtoCheck(AsyncConstraint).run({ n: 4 })).errors).toEqual([]);
+  });
+
+  it('leaves no rejection unhandled when a validator returns a failing promise', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const ext = new LcExtDto(StoreLookup);
+      expect(await ext.validate({ name: 'a' })).toEqual({
+        ok: false,
+        error: 'store down looking up name=a',
+      });
+      expect(await ext.validate({ tags: ['x', 'y'] })).toEqual({
+        ok: false,
+        error: 'store down looking up tags=x',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
   });
 
   it('shows the effect of class-transformer decorators', async () => {
