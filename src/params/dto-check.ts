@@ -159,8 +159,8 @@ export class LcDtoCheck {
             const validator = constraint.instance;
             if (metadata.each && (value instanceof Set || value instanceof Map)) return false;
             if (metadata.each && Array.isArray(value)) {
-              for (const item of value) if (validator.validate(item, args) !== true) return false;
-            } else if (validator.validate(value, args) !== true) {
+              for (const item of value) if (!passes(validator.validate(item, args))) return false;
+            } else if (!passes(validator.validate(value, args))) {
               return false;
             }
           }
@@ -172,6 +172,19 @@ export class LcDtoCheck {
       return false;
     }
   }
+}
+
+/**
+ * Only a synchronous `true` passes. A validator not declared async may still return a promise:
+ * class-validator calls it again and awaits that one, so this one's rejection must not go
+ * unhandled (Node would end the process).
+ */
+function passes(verdict: unknown): boolean {
+  if (verdict === true) return true;
+  if (typeof (verdict as PromiseLike<unknown> | null)?.then === 'function') {
+    (verdict as PromiseLike<unknown>).then(undefined, () => undefined);
+  }
+  return false;
 }
 
 function isFlatList(value: object): boolean {
