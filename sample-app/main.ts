@@ -14,7 +14,8 @@ async function startService(): Promise<void> {
     config.gcpLogs ? { logger: new LcGcpLogger(SERVICE_NAME) } : {},
   );
   app.enableShutdownHooks();
-  await app.listen(config.port, '0.0.0.0');
+  // Every interface by default, as a container needs; HOST=127.0.0.1 keeps a local run private.
+  await app.listen(config.port, process.env.HOST || '0.0.0.0');
 }
 
 /** `npm start -- extension` or `LC_SAMPLE=extension`; the import is lazy so the service boots without it. */

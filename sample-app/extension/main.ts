@@ -13,5 +13,6 @@ export async function startExtension(): Promise<void> {
     config.gcpLogs ? { logger: new LcGcpLogger(EXTENSION_NAME) } : {},
   );
   app.enableShutdownHooks();
-  await app.listen(config.port, '0.0.0.0');
+  // Every interface by default, as a container needs; HOST=127.0.0.1 keeps a local run private.
+  await app.listen(config.port, process.env.HOST || '0.0.0.0');
 }

@@ -132,8 +132,13 @@ describe('deploy/Dockerfile', () => {
     const [build, runtime] = stages;
     expect(build).toMatch(/^RUN npm ci$/m);
     expect(build).toMatch(/^RUN npm run build$/m);
+    expect(build).toMatch(/^RUN node deploy\/runtime-package\.mjs \/runtime$/m);
     expect(runtime).toMatch(/^RUN npm ci --omit=dev/m);
-    expect(runtime).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
+    // The runtime installs the packed packages only, as a service of its own would.
+    expect(runtime.match(/^COPY .*$/gm)).toEqual([
+      'COPY --from=build /runtime ./',
+      'COPY --from=build /app/dist/sample-app ./dist/sample-app',
+    ]);
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(new RegExp(`PORT=${SAMPLE_DEFAULT_PORT}`));
     expect(runtime).toMatch(new RegExp(`^EXPOSE ${SAMPLE_DEFAULT_PORT}$`, 'm'));
@@ -143,6 +148,18 @@ describe('deploy/Dockerfile', () => {
       scripts: Record<string, string>;
     };
     expect(pkg.scripts.start).toBe(cmd.join(' '));
+  });
+
+  it('copies every workspace manifest before npm ci, so that the install matches the lockfile', async () => {
+    const dockerfile = await readFile(resolve(ROOT, 'deploy/Dockerfile'), 'utf8');
+    const beforeInstall = dockerfile.slice(0, dockerfile.search(/^RUN npm ci$/m));
+    const { workspaces } = JSON.parse(await readFile(resolve(ROOT, 'package.json'), 'utf8')) as {
+      workspaces: string[];
+    };
+    expect(workspaces.length).toBeGreaterThan(0);
+    for (const workspace of workspaces) {
+      expect(beforeInstall).toContain(`COPY ${workspace}/package.json ./${workspace}/\n`);
+    }
   });
 
   it('builds on an LTS line of Node.js that the packages support', async () => {
