@@ -14,6 +14,7 @@ import {
   type ServerKind,
 } from './servers.js';
 import { median } from './stats.js';
+import { withSteal } from './steal.js';
 
 export interface CompareSettings {
   secret: string;
@@ -24,12 +25,19 @@ export interface CompareSettings {
   rounds: number;
   /** Extra node flags for the module server (e.g. --cpu-prof). */
   moduleNodeArgs: string[];
+  /**
+   * A round in which the host took more than this share of the CPU from the VM (steal) is run
+   * again, up to `rounds` more times; the rounds with the least steal are kept.
+   */
+  maxSteal: number;
   log(line: string): void;
 }
 
 interface Run extends LoadResult {
   /** Server CPU time per answered call, in microseconds: steadier than req/s on a busy machine. */
   cpuUsPerCall: number;
+  /** The host's steal during the run (see `withSteal`); 0 where it cannot be read. */
+  steal: number;
 }
 
 export interface ServerSummary {
@@ -47,6 +55,10 @@ export interface ServerSummary {
 export interface ScenarioSummary {
   scenario: Scenario;
   servers: ServerSummary[];
+  /** Rounds run again because the host stole more than `maxSteal` of the CPU. */
+  roundsRerun: number;
+  /** The highest steal among the rounds kept. */
+  maxStealKept: number;
 }
 
 function ratio(runs: Run[], base: Run[], pick: (r: Run) => number): number {
@@ -55,13 +67,13 @@ function ratio(runs: Run[], base: Run[], pick: (r: Run) => number): number {
 
 async function measured(server: RunningServer, options: LoadOptions): Promise<Run> {
   const before = cpuMs(server);
-  const result = await runLoad(options);
+  const { value: result, steal = 0 } = await withSteal(() => runLoad(options));
   const after = cpuMs(server);
   const cpuUsPerCall =
     before === undefined || after === undefined || result.answered === 0
       ? Number.NaN
       : ((after - before) * 1000) / result.answered;
-  return { ...result, cpuUsPerCall };
+  return { ...result, cpuUsPerCall, steal };
 }
 
 /**
@@ -101,20 +113,39 @@ export async function compareScenario(
       await runLoad({ ...load(server), durationS: settings.warmupS });
       resetPeakRss(server);
     }
-    for (let round = 0; round < settings.rounds; round++) {
+    // Every server of a round runs back to back: a round is kept or run again as a whole, so
+    // the ratios always divide runs made under the same conditions.
+    const attempts: { runs: Map<ServerKind, Run>; steal: number }[] = [];
+    let clean = 0;
+    for (let round = 0; clean < settings.rounds && round < 2 * settings.rounds; round++) {
       const order = round % 2 === 0 ? kinds : [...kinds].reverse();
+      const roundRuns = new Map<ServerKind, Run>();
       for (const kind of order) {
         const run = await measured(servers.get(kind)!, load(servers.get(kind)!));
-        runs.get(kind)!.push(run);
+        roundRuns.set(kind, run);
         settings.log(
           `  ${scenario.name} round ${round + 1} ${kind}: ${Math.round(run.requestsPerS)} req/s, ` +
-            `p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms, ${Math.round(run.cpuUsPerCall)} µs CPU/call`,
+            `p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms, ${Math.round(run.cpuUsPerCall)} µs CPU/call, ` +
+            `steal ${(100 * run.steal).toFixed(0)}%`,
         );
       }
+      const steal = Math.max(...[...roundRuns.values()].map((r) => r.steal));
+      attempts.push({ runs: roundRuns, steal });
+      if (steal <= settings.maxSteal) clean++;
+      else
+        settings.log(
+          `  ${scenario.name} round ${round + 1}: steal ${(100 * steal).toFixed(0)}%, run again`,
+        );
+    }
+    const kept = [...attempts].sort((a, b) => a.steal - b.steal).slice(0, settings.rounds);
+    for (const attempt of kept) {
+      for (const kind of kinds) runs.get(kind)!.push(attempt.runs.get(kind)!);
     }
     const base = runs.get('baseline')!;
     return {
       scenario,
+      roundsRerun: attempts.length - kept.length,
+      maxStealKept: Math.max(...kept.map((k) => k.steal)),
       servers: kinds.map((kind) => {
         const own = runs.get(kind)!;
         return {

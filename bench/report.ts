@@ -197,6 +197,24 @@ function soakLines(soak: SoakResult): string[] {
   ];
 }
 
+/**
+ * How much of the CPU the host took from this VM in the rounds kept (steal), and how many rounds
+ * were run again because it took more: on a shared host, what the ratios can be trusted for.
+ */
+function stealLines(scenarios: ScenarioSummary[]): string[] {
+  const parts = scenarios.map(
+    (s) =>
+      `${s.scenario.name} ${(100 * s.maxStealKept).toFixed(0)}%` +
+      (s.roundsRerun > 0
+        ? ` (${s.roundsRerun} round${s.roundsRerun === 1 ? '' : 's'} run again)`
+        : ''),
+  );
+  return [
+    `Host steal, the highest share of the CPU taken from this VM in a kept round: ${parts.join(', ')}.`,
+    '',
+  ];
+}
+
 function machineLines(report: BenchReport): string[] {
   const cpu = cpus();
   return [
@@ -239,6 +257,7 @@ export function renderResults(report: BenchReport, previous: string | undefined)
     '',
     ...scenarioTable(report.scenarios),
     '',
+    ...stealLines(report.scenarios),
     ...(unexpected.length > 0
       ? [
           `Unexpected answers or connection errors in: ${unexpected.map((s) => s.scenario.name).join(', ')}.`,

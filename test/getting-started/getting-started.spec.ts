@@ -73,7 +73,9 @@ describe('docs/getting-started.md, followed literally (slow)', () => {
       HOST: '127.0.0.1',
     });
     server = started.child;
-    await started.waitFor('Nest application successfully started', 90_000);
+    // Nest prints that it started before the socket listens; the boot summary's last line waits
+    // for it.
+    await started.waitFor('Try it:', 90_000);
     const health = await sh(
       'npx',
       [
@@ -113,7 +115,7 @@ describe('docs/getting-started.md, followed literally (slow)', () => {
       HOST: '127.0.0.1',
     });
     server = dev.child;
-    await dev.waitFor('Nest application successfully started', 60_000);
+    await dev.waitFor('Try it:', 60_000);
     expect(dev.output()).toContain("development mode signs with 'dev-secret-change-me'");
     expectSuccess(
       await sh(
