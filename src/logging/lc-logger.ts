@@ -8,50 +8,34 @@ import { Logger } from '@nestjs/common';
  */
 export class LcLogger extends Logger {
   override log(message: unknown, ...rest: unknown[]): void {
-    try {
-      super.log(message, ...rest);
-    } catch {
-      // Dropped: see the class comment.
-    }
+    dropThrown(() => super.log(message, ...rest));
   }
 
   override error(message: unknown, ...rest: unknown[]): void {
-    try {
-      super.error(message, ...rest);
-    } catch {
-      // Dropped: see the class comment.
-    }
+    dropThrown(() => super.error(message, ...rest));
   }
 
   override warn(message: unknown, ...rest: unknown[]): void {
-    try {
-      super.warn(message, ...rest);
-    } catch {
-      // Dropped: see the class comment.
-    }
+    dropThrown(() => super.warn(message, ...rest));
   }
 
   override debug(message: unknown, ...rest: unknown[]): void {
-    try {
-      super.debug(message, ...rest);
-    } catch {
-      // Dropped: see the class comment.
-    }
+    dropThrown(() => super.debug(message, ...rest));
   }
 
   override verbose(message: unknown, ...rest: unknown[]): void {
-    try {
-      super.verbose(message, ...rest);
-    } catch {
-      // Dropped: see the class comment.
-    }
+    dropThrown(() => super.verbose(message, ...rest));
   }
 
   override fatal(message: unknown, ...rest: unknown[]): void {
-    try {
-      super.fatal(message, ...rest);
-    } catch {
-      // Dropped: see the class comment.
-    }
+    dropThrown(() => super.fatal(message, ...rest));
+  }
+}
+
+function dropThrown(write: () => void): void {
+  try {
+    write();
+  } catch {
+    // See LcLogger: a line the app's logger cannot take is not worth a call.
   }
 }
