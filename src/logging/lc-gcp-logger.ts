@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { lcCallStorage, requestCallTracking } from '../call/lc-call.storage.js';
-import { formatGcpLog, writeGcpLog, type GcpLogWriter } from '../service/gcp-log.js';
+import { formatGcpLog, writeGcpLog, type GcpLogWriter } from './gcp-log.js';
 
 export interface LcGcpLoggerOptions {
   /** Levels written. Default `log`, `warn`, `error`, `fatal`: debug and verbose are opt-in. */

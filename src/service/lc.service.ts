@@ -7,7 +7,7 @@ import {
   type LcRequestParamDefs,
 } from '../protocol/service/request-params.js';
 import { encodeResource, type LcResourceContent } from '../protocol/service/resources.js';
-import { formatGcpCritical, formatGcpLog, writeGcpLog } from './gcp-log.js';
+import { formatGcpCritical, formatGcpLog, writeGcpLog } from '../logging/gcp-log.js';
 import { LcServiceState } from './lc-service.state.js';
 import {
   parallelExec,

@@ -1,4 +1,4 @@
-import { formatGcpCritical, formatGcpLog, writeGcpLog } from '../../src/service/gcp-log.js';
+import { formatGcpCritical, formatGcpLog, writeGcpLog } from '../../src/logging/gcp-log.js';
 
 const NOW = 1_700_000_000_123;
 
