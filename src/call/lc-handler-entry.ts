@@ -1,7 +1,12 @@
 import type { LcDtoParams } from '../params/dto-validation.js';
 
-/** Handlers are invoked `(lc, oid, request)`, task callbacks `(lc, oid, event, job, ctx)`. */
-export type LcInvoke = (...args: unknown[]) => Promise<unknown>;
+/**
+ * Handlers are invoked `(lc, oid, request)`, task callbacks `(lc, oid, event, job, ctx)`. The
+ * result is the handler's value, or a promise of it while the handler runs: a handler that
+ * returned synchronously is answered without waiting on a promise. It is never a thenable or an
+ * Observable (those are awaited into a promise), and a synchronous throw may be thrown.
+ */
+export type LcInvoke = (...args: unknown[]) => unknown;
 
 /** One discovered handler method, ready to call. */
 export interface LcHandlerEntry {

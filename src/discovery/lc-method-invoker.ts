@@ -79,7 +79,8 @@ export function methodInvoker(
 /**
  * What ExternalContextCreator's invoker does when no guard, interceptor or pipe applies (see
  * nestEnhancersApply), without its per-call promises: the LC parameters' values in their places
- * (or, with none, the invoker's own arguments), the result awaited, an Observable's last value.
+ * (or, with none, the invoker's own arguments), a promise's or an Observable's value awaited. A
+ * plain value is returned as it is (see `LcInvoke`).
  */
 function directInvoke(
   paramsFactory: ParamsFactory,
@@ -87,12 +88,8 @@ function directInvoke(
   callback: (...args: unknown[]) => unknown,
   args: Record<string, LcArgMetadata> | undefined,
 ): LcInvoke {
-  const settle = async (result: unknown): Promise<unknown> => {
-    const value = await result;
-    return isObservable(value) ? lastValueFrom(value) : value;
-  };
   if (args === undefined || Object.keys(args).length === 0) {
-    return async (...invokerArgs) => settle(callback.apply(instance, invokerArgs));
+    return (...invokerArgs) => settle(callback.apply(instance, invokerArgs));
   }
   const params = Object.entries(args).map(([key, { index, data }]) => ({
     index,
@@ -100,11 +97,30 @@ function directInvoke(
     data,
   }));
   const length = Math.max(...params.map((param) => param.index)) + 1;
-  return async (...invokerArgs) => {
+  return (...invokerArgs) => {
     const values = new Array<unknown>(length).fill(undefined);
     for (const { index, type, data } of params) {
       values[index] = paramsFactory!.exchangeKeyForValue(type, data as never, invokerArgs);
     }
     return settle(callback.apply(instance, values));
   };
+}
+
+/** What `await result` would give, then an Observable's last value, as Nest's invoker does. */
+function settle(result: unknown): unknown {
+  if (isObservable(result)) return lastValueFrom(result);
+  if (!isThenable(result)) return result;
+  return Promise.resolve(result).then(lastIfObservable);
+}
+
+function lastIfObservable(value: unknown): unknown {
+  return isObservable(value) ? lastValueFrom(value) : value;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

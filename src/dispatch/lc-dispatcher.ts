@@ -7,6 +7,7 @@ import { LC_METRICS, LC_TELEMETRY } from '../operations/operations.tokens.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import type { LcTelemetry } from '../telemetry/lc-telemetry.js';
 import { LC_WEBHOOK_PROTOCOL, type LcTracedCall, type LcWebhookProtocol } from './lc-protocol.js';
+import { whenSettled, type LcMaybePromise } from '../call/lc-maybe-promise.js';
 import { LcLogger } from '../logging/lc-logger.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -47,27 +48,33 @@ export class LcDispatcher {
     return this.protocol.refusal(status, error, retry);
   }
 
-  async dispatch(
+  /**
+   * The answer to one call's bytes: at once when nothing on its path waits (a handler that
+   * returns synchronously), a promise otherwise. A handler's failure is an answer; only a failure
+   * around the protocol (opening the call, recording metrics) throws or rejects.
+   */
+  dispatch(
     raw: Buffer | undefined,
     signature: unknown,
     contentEncoding?: unknown,
-  ): Promise<LcHttpReply> {
-    const { metrics, protocol, runState, telemetry } = this;
+  ): LcMaybePromise<LcHttpReply> {
+    const { metrics, protocol, runState } = this;
     if (runState.draining) {
       metrics?.record(undefined, protocol.shuttingDown, 0);
       return protocol.shuttingDown;
     }
     const started = metrics === null ? 0 : performance.now();
-    let body = raw ?? EMPTY;
-    if (protocol.decode !== undefined) {
-      let decoded = protocol.decode(body, signature, contentEncoding);
-      if (decoded instanceof Promise) decoded = await decoded;
-      if (!Buffer.isBuffer(decoded)) {
-        metrics?.record(undefined, decoded, started);
-        return decoded;
-      }
-      body = decoded;
-    }
+    const body = raw ?? EMPTY;
+    if (protocol.decode === undefined) return this.verified(body, signature, started);
+    return whenSettled(protocol.decode(body, signature, contentEncoding), (decoded) => {
+      if (Buffer.isBuffer(decoded)) return this.verified(decoded, signature, started);
+      metrics?.record(undefined, decoded, started);
+      return decoded;
+    });
+  }
+
+  private verified(body: Buffer, signature: unknown, started: number): LcMaybePromise<LcHttpReply> {
+    const { metrics, protocol } = this;
     // Nothing unauthenticated reaches the JSON parser.
     if (!protocol.verify(body, signature)) {
       metrics?.record(undefined, protocol.unauthorized, started);
@@ -79,24 +86,43 @@ export class LcDispatcher {
       return parsed.rejected;
     }
     const { message } = parsed;
+    const { runState, telemetry } = this;
     runState.inFlight++;
+    let call: LcTracedCall;
     try {
-      const call = protocol.open(message);
-      if (this.options.traceComms) this.trace('REQ', call, body);
-      let reply: LcHttpReply;
-      try {
-        reply = await (telemetry === null
-          ? protocol.answer(message, call)
-          : telemetry.traceCall(call, () => protocol.answer(message, call)));
-      } catch (err) {
-        reply = protocol.unhandled(call, err);
-      }
-      if (this.options.traceComms) this.trace('REP', call, reply.body);
-      metrics?.record(protocol.label(message), reply, started);
-      return runState.draining ? { ...reply, close: true } : reply;
-    } finally {
+      call = protocol.open(message);
+    } catch (err) {
       runState.inFlight--;
+      throw err;
     }
+    if (this.options.traceComms) this.trace('REQ', call, body);
+    let answering: LcMaybePromise<LcHttpReply>;
+    try {
+      answering =
+        telemetry === null
+          ? protocol.answer(message, call)
+          : telemetry.traceCall(call, () => protocol.answer(message, call));
+    } catch (err) {
+      answering = protocol.unhandled(call, err);
+    }
+    if (!(answering instanceof Promise)) return this.answered(message, call, answering, started);
+    return answering.then(
+      (reply) => this.answered(message, call, reply, started),
+      (err: unknown) => this.answered(message, call, protocol.unhandled(call, err), started),
+    );
+  }
+
+  /** Ends the in-flight count of a call `verified` opened. */
+  private answered(
+    message: unknown,
+    call: LcTracedCall,
+    reply: LcHttpReply,
+    started: number,
+  ): LcHttpReply {
+    this.runState.inFlight--;
+    if (this.options.traceComms) this.trace('REP', call, reply.body);
+    this.metrics?.record(this.protocol.label(message), reply, started);
+    return this.runState.draining ? { ...reply, close: true } : reply;
   }
 
   /**

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LcCallTracking } from '../call/lc-call-tracking.js';
 import { lcCallStorage } from '../call/lc-call.storage.js';
 import { LcDeadlineWatch } from '../call/lc-deadline-watch.js';
+import type { LcMaybePromise } from '../call/lc-maybe-promise.js';
 import type { LcHandlerEntry } from '../call/lc-handler-entry.js';
 import { replyBy } from '../call/lc-reply-time.js';
 import type { LcCall } from '../call/lc-request.js';
@@ -83,21 +84,37 @@ export class LcHandlerInvoker {
     @Inject(LC_TELEMETRY) private readonly telemetry: LcTelemetry | null,
   ) {}
 
-  invoke(entry: LcHandlerEntry, call: LcCall): Promise<LcWireResponse> {
+  invoke(entry: LcHandlerEntry, call: LcCall): LcMaybePromise<LcWireResponse> {
     if (entry.idempotent === true && this.idempotency !== null) {
       return this.idempotency.run(call, () => this.run(entry, call));
     }
     return this.run(entry, call);
   }
 
-  /** Without `args` the handler is called `(lc, oid, request)`; with them, as they are. */
-  async run(entry: LcHandlerEntry, call: LcCall, args?: unknown[]): Promise<LcWireResponse> {
+  /**
+   * Without `args` the handler is called `(lc, oid, request)`; with them, as they are. A handler
+   * that returned synchronously is answered at once: nothing is left to race against the deadline.
+   */
+  run(entry: LcHandlerEntry, call: LcCall, args?: unknown[]): LcMaybePromise<LcWireResponse> {
+    let running: unknown;
     try {
       const lc = args === undefined && entry.wantsClientArg ? call.client : null;
-      const invoke = (): Promise<unknown> =>
+      const invoke = (): unknown =>
         args === undefined ? entry.invoke(lc, call.oid, call) : entry.invoke(...args);
-      const running = this.tracking.enabled ? lcCallStorage.run(call, invoke) : invoke();
-      return resultToWire(await this.withinDeadline(call, running));
+      running = this.tracking.enabled ? lcCallStorage.run(call, invoke) : invoke();
+    } catch (err) {
+      return this.failed(entry, call, err);
+    }
+    if (!(running instanceof Promise)) return this.succeeded(entry, call, running);
+    return this.withinDeadline(call, running).then(
+      (result) => this.succeeded(entry, call, result),
+      (err: unknown) => this.failed(entry, call, err),
+    );
+  }
+
+  private succeeded(entry: LcHandlerEntry, call: LcCall, result: unknown): LcWireResponse {
+    try {
+      return resultToWire(result);
     } catch (err) {
       return this.failed(entry, call, err);
     }

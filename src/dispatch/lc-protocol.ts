@@ -1,3 +1,4 @@
+import type { LcMaybePromise } from '../call/lc-maybe-promise.js';
 import type { LcHttpReply } from '../call/lc-http-reply.js';
 import type { LcSpannedCall } from '../telemetry/lc-telemetry.js';
 
@@ -43,7 +44,7 @@ export interface LcWebhookProtocol<M = unknown, C extends LcTracedCall = LcTrace
   open(message: M): C;
   /** The metrics label of the message (its etype, action or event). */
   label(message: M): string;
-  answer(message: M, call: C): Promise<LcHttpReply>;
+  answer(message: M, call: C): LcMaybePromise<LcHttpReply>;
   /** The answer when a step of `answer` outside a handler threw. */
   unhandled(call: C, err: unknown): LcHttpReply;
 }

@@ -1,3 +1,4 @@
+import type { LcMaybePromise } from '../call/lc-maybe-promise.js';
 import { LcDeadlineWatch } from '../call/lc-deadline-watch.js';
 import { replyBy } from '../call/lc-reply-time.js';
 import type { LcCall } from '../call/lc-request.js';
@@ -82,14 +83,14 @@ export class LcIdempotency {
     this.bounded = !(store instanceof LcMemoryIdempotencyStore);
   }
 
-  run(call: LcCall, handle: () => Promise<LcWireResponse>): Promise<LcWireResponse> {
+  run(call: LcCall, handle: () => LcMaybePromise<LcWireResponse>): Promise<LcWireResponse> {
     return this.runAs(call, handle, SERVICE_ANSWERS);
   }
 
   /** `run` for a protocol whose answers have another shape (the Extension protocol's). */
   async runAs<W>(
     call: LcIdempotentCall,
-    handle: () => Promise<W>,
+    handle: () => LcMaybePromise<W>,
     shape: LcAnswerShape<W>,
   ): Promise<W> {
     const mid = call.messageId;
@@ -143,7 +144,7 @@ export class LcIdempotency {
   private async first<W>(
     key: string,
     mid: string,
-    handle: () => Promise<W>,
+    handle: () => LcMaybePromise<W>,
     shape: LcAnswerShape<W>,
   ): Promise<W> {
     const wire = await handle();

@@ -1,3 +1,4 @@
+import type { LcMaybePromise } from '../call/lc-maybe-promise.js';
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import type { ApiCallEvent } from '@nestjs-lc-service/limacharlie';
 import type { LcHttpReply } from '../call/lc-http-reply.js';
@@ -56,7 +57,10 @@ export class LcTelemetry {
    * starts, and those of its API requests, are its children (given a context manager, which the
    * OpenTelemetry Node SDK registers).
    */
-  async traceCall(call: LcSpannedCall, answer: () => Promise<LcHttpReply>): Promise<LcHttpReply> {
+  async traceCall(
+    call: LcSpannedCall,
+    answer: () => LcMaybePromise<LcHttpReply>,
+  ): Promise<LcHttpReply> {
     const { api } = this;
     const span = this.tracer.startSpan(`LimaCharlie ${call.eventType}`, {
       kind: api.SpanKind.SERVER,

@@ -107,7 +107,7 @@ export class LcWebhookRoute {
     mounted.set(instance, paths);
     const transport = new LcWebhookTransport(this.dispatcher, this.options, this.logger);
     const serveNode = (req: IncomingMessage, res: ServerResponse): void => {
-      void transport.serve(req, res, writeNodeReply);
+      transport.handle(req, res, writeNodeReply);
     };
     const server: unknown = adapter.getHttpServer();
     limitServer(server as ServerWithLimits, this.options);
@@ -126,7 +126,7 @@ export class LcWebhookRoute {
         // Ahead of Fastify's body parsing, which buffers by its own rules and answers 415 to a
         // malformed Content-Type; the app's own onRequest hooks have run. Not calling `done`
         // ends Fastify's lifecycle here: the reply is sent.
-        onRequest: (req, reply) => void transport.serve(req.raw, reply, writeFastifyReply),
+        onRequest: (req, reply) => transport.handle(req.raw, reply, writeFastifyReply),
         handler: answeredInOnRequest,
       });
     });

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@nestjs/common';
 import type { LcDispatcher } from '../dispatch/lc-dispatcher.js';
 import { JSON_CONTENT_TYPE, type LcHttpReply } from '../call/lc-http-reply.js';
+import type { LcMaybePromise } from '../call/lc-maybe-promise.js';
 import {
   LcBodyBudgetError,
   LcBodyConsumedError,
@@ -36,30 +37,62 @@ export class LcWebhookTransport {
     this.signatureHeader = dispatcher.signatureHeader;
   }
 
-  /** Answers one call. Never rejects. */
-  async serve<T>(req: IncomingMessage, target: T, write: LcReplyWriter<T>): Promise<void> {
-    let body: Buffer;
-    try {
-      body = await readRawBody(req, this.limits);
-    } catch (err) {
-      write(target, this.unread(err));
-      return;
-    }
-    let out: LcHttpReply;
-    try {
+  /**
+   * Answers one call; `done`, when given, runs once the answer is written. Never throws. Callbacks
+   * rather than async functions: each await was a promise and a microtask on every call.
+   */
+  handle<T>(req: IncomingMessage, target: T, write: LcReplyWriter<T>, done?: () => void): void {
+    readRawBody(req, this.limits, (err, body) => {
+      if (err !== undefined) {
+        this.finish(target, write, this.unread(err), done);
+        return;
+      }
       const { headers } = req;
-      out = await this.dispatcher.dispatch(
-        body,
-        headers[this.signatureHeader],
-        headers['content-encoding'],
+      let out: LcMaybePromise<LcHttpReply>;
+      try {
+        out = this.dispatcher.dispatch(
+          body,
+          headers[this.signatureHeader],
+          headers['content-encoding'],
+        );
+      } catch (failed) {
+        out = this.failed(failed);
+      }
+      if (!(out instanceof Promise)) {
+        this.finish(target, write, out, done);
+        return;
+      }
+      out.then(
+        (reply) => this.finish(target, write, reply, done),
+        (failed: unknown) => this.finish(target, write, this.failed(failed), done),
       );
+    });
+  }
+
+  /** The answer when the dispatcher itself failed, outside any handler. */
+  private failed(err: unknown): LcHttpReply {
+    this.logger.error(`webhook route failed: ${messageOf(err)}`);
+    return this.dispatcher.refusal(500, 'internal error', false);
+  }
+
+  /** `handle` for a caller that awaits the answer (a Cloud Function). Never rejects. */
+  serve<T>(req: IncomingMessage, target: T, write: LcReplyWriter<T>): Promise<void> {
+    return new Promise((resolve) => this.handle(req, target, write, resolve));
+  }
+
+  private finish<T>(
+    target: T,
+    write: LcReplyWriter<T>,
+    out: LcHttpReply,
+    done: (() => void) | undefined,
+  ): void {
+    try {
+      write(target, out);
     } catch (err) {
-      this.logger.error(
-        `webhook route failed: ${err instanceof Error ? err.message : String(err)}`,
-      );
-      out = this.dispatcher.refusal(500, 'internal error', false);
+      // The connection is gone or the framework's reply refused: nothing more can be sent.
+      this.logger.error(`the answer could not be written: ${messageOf(err)}`);
     }
-    write(target, out);
+    done?.();
   }
 
   /** The answer to a body that could not be read; it was not read to its end, hence the close. */
@@ -78,4 +111,8 @@ export class LcWebhookTransport {
     }
     return { ...dispatcher.refusal(400, 'the request body could not be read', false), close: true };
   }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -62,78 +62,83 @@ export function pendingBodyBytesNow(): number {
 }
 
 /**
- * The exact bytes of a request body, at most `bodyLimit` of them, arrived within `bodyTimeoutMs`.
- * A declared length is reserved against `maxPendingBodyBytes` before the first byte is read, a
- * chunked body as it arrives; the reservation ends with the read, right before the signature
- * check. A body someone else already read is taken from `req.rawBody` when they kept it (Nest's
- * `rawBody` option, Cloud Functions): its bytes have arrived and are checked next.
- */
-/**
  * Every read's time limit on one timer: a timer per call costs a Node timer list and a few
  * microseconds each, a visible share of a small call.
  */
 const bodyDeadlines = new LcDeadlineWatch();
 
-export function readRawBody(req: IncomingMessage, limits: LcBodyLimits): Promise<Buffer> {
+/** Gets the body, or why it could not be read; called once, never synchronously. */
+export type LcBodyCallback = (err: Error | undefined, body: Buffer) => void;
+
+const NO_BODY: Buffer = Buffer.alloc(0);
+
+/**
+ * The exact bytes of a request body, at most `bodyLimit` of them, arrived within `bodyTimeoutMs`.
+ * A declared length is reserved against `maxPendingBodyBytes` before the first byte is read, a
+ * chunked body as it arrives; the reservation ends with the read, right before the signature
+ * check. A body someone else already read is taken from `req.rawBody` when they kept it (Nest's
+ * `rawBody` option, Cloud Functions): its bytes have arrived and are checked next.
+ *
+ * A callback rather than a promise: every webhook call goes through here, and the promise and
+ * its await were a measurable share of a small call.
+ */
+export function readRawBody(req: IncomingMessage, limits: LcBodyLimits, cb: LcBodyCallback): void {
+  const early = (err: Error | undefined, body = NO_BODY): void => {
+    process.nextTick(cb, err, body);
+  };
   const kept = (req as RequestWithRawBody).rawBody;
-  if (Buffer.isBuffer(kept)) return Promise.resolve(kept);
-  if (req.readableEnded) {
-    return hasBody(req)
-      ? Promise.reject(new LcBodyConsumedError())
-      : Promise.resolve(Buffer.alloc(0));
-  }
+  if (Buffer.isBuffer(kept)) return early(undefined, kept);
+  if (req.readableEnded) return early(hasBody(req) ? new LcBodyConsumedError() : undefined);
   const { bodyLimit, maxPendingBodyBytes } = limits;
   let reserved = declaredLength(req);
-  if (reserved > bodyLimit) return Promise.reject(new LcBodyTooLargeError(bodyLimit));
+  if (reserved > bodyLimit) return early(new LcBodyTooLargeError(bodyLimit));
   if (pendingBodyBytes + reserved > maxPendingBodyBytes) {
-    return Promise.reject(new LcBodyBudgetError(maxPendingBodyBytes));
+    return early(new LcBodyBudgetError(maxPendingBodyBytes));
   }
   pendingBodyBytes += reserved;
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (err: Error | undefined): void => {
-      bodyDeadlines.cancel(watched);
-      pendingBodyBytes -= reserved;
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onAborted);
-      if (err === undefined) {
-        resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const done = (err: Error | undefined): void => {
+    bodyDeadlines.cancel(watched);
+    pendingBodyBytes -= reserved;
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('error', onError);
+    req.off('aborted', onAborted);
+    if (err === undefined) {
+      cb(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+      return;
+    }
+    // Whatever else arrives is discarded; the answer goes out with Connection: close.
+    req.resume();
+    cb(err, NO_BODY);
+  };
+  const onData = (chunk: Buffer): void => {
+    size += chunk.length;
+    if (size > bodyLimit) {
+      done(new LcBodyTooLargeError(bodyLimit));
+      return;
+    }
+    // Only a chunked body outgrows its reservation: its bytes are counted as they come.
+    if (size > reserved) {
+      if (pendingBodyBytes + size - reserved > maxPendingBodyBytes) {
+        done(new LcBodyBudgetError(maxPendingBodyBytes));
         return;
       }
-      // Whatever else arrives is discarded; the answer goes out with Connection: close.
-      req.resume();
-      reject(err);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > bodyLimit) {
-        done(new LcBodyTooLargeError(bodyLimit));
-        return;
-      }
-      // Only a chunked body outgrows its reservation: its bytes are counted as they come.
-      if (size > reserved) {
-        if (pendingBodyBytes + size - reserved > maxPendingBodyBytes) {
-          done(new LcBodyBudgetError(maxPendingBodyBytes));
-          return;
-        }
-        pendingBodyBytes += size - reserved;
-        reserved = size;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => done(undefined);
-    const onError = (err: Error): void => done(err);
-    const onAborted = (): void => done(new Error('the client aborted the request'));
-    const onTimeout = (): void => done(new LcBodyTimeoutError(limits.bodyTimeoutMs));
-    const watched = bodyDeadlines.watch(Date.now() + limits.bodyTimeoutMs, onTimeout);
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onAborted);
-  });
+      pendingBodyBytes += size - reserved;
+      reserved = size;
+    }
+    chunks.push(chunk);
+  };
+  const onEnd = (): void => done(undefined);
+  const onError = (err: Error): void => done(err);
+  const onAborted = (): void => done(new Error('the client aborted the request'));
+  const onTimeout = (): void => done(new LcBodyTimeoutError(limits.bodyTimeoutMs));
+  const watched = bodyDeadlines.watch(Date.now() + limits.bodyTimeoutMs, onTimeout);
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('error', onError);
+  req.on('aborted', onAborted);
 }
 
 function hasBody(req: IncomingMessage): boolean {
@@ -158,10 +163,16 @@ export function writeReply(
     res.end();
     return;
   }
-  res.statusCode = status;
-  res.setHeader('content-type', contentType);
-  res.setHeader('cache-control', 'no-store');
+  // One writeHead with every header: setHeader() stores each one first and writeHead() walks
+  // them again, a visible share of a small call. Headers the app set before are kept (merged).
+  const headers: Record<string, string | number> = {
+    'content-type': contentType,
+    'cache-control': 'no-store',
+    // Set here: after an explicit writeHead, end() would send the body chunked.
+    'content-length': Buffer.byteLength(body),
+  };
   // HTTP/2 has no Connection header (setting one throws); its streams do not hold the server.
-  if (close && res.req.httpVersionMajor < 2) res.setHeader('connection', 'close');
+  if (close && res.req.httpVersionMajor < 2) headers.connection = 'close';
+  res.writeHead(status, headers);
   res.end(body);
 }

@@ -22,6 +22,7 @@ import {
   LcAction,
   LcCommand,
   LcData,
+  LcError,
   LcExtensionModule,
   LcOid,
   lcResponse,
@@ -202,6 +203,74 @@ class Bare {
   }
 }
 
+/** Every shape of result a handler called directly may give, on both protocols. */
+@Injectable()
+class Results {
+  @LcCommand({ name: 'sync', description: 'sync' })
+  svcSync(@LcData('word') word: string) {
+    return wordAnswer(false, word);
+  }
+
+  @LcAction('sync')
+  extSync(@LcData('word') word: string) {
+    return wordAnswer(true, word);
+  }
+
+  @LcCommand({ name: 'async', description: 'async' })
+  async svcAsync(@LcData('word') word: string) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return wordAnswer(false, word);
+  }
+
+  @LcAction('async')
+  async extAsync(@LcData('word') word: string) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return wordAnswer(true, word);
+  }
+
+  @LcCommand({ name: 'thenable', description: 'thenable' })
+  svcThenable(@LcData('word') word: string) {
+    return { then: (resolve: (value: unknown) => void) => resolve(wordAnswer(false, word)) };
+  }
+
+  @LcAction('thenable')
+  extThenable(@LcData('word') word: string) {
+    return { then: (resolve: (value: unknown) => void) => resolve(wordAnswer(true, word)) };
+  }
+
+  @LcCommand({ name: 'promised-observable', description: 'promised-observable' })
+  async svcPromisedObservable() {
+    return from([lcResponse({ data: { n: 1 } }), lcResponse({ data: { n: 2 } })]);
+  }
+
+  @LcAction('promised-observable')
+  async extPromisedObservable() {
+    return from([{ n: 1 }, { n: 2 }]);
+  }
+
+  @LcCommand({ name: 'throws', description: 'throws' })
+  svcThrows(): never {
+    throw new LcError('refused at once', { retry: false });
+  }
+
+  @LcAction('throws')
+  extThrows(): never {
+    throw new LcError('refused at once', { retry: false });
+  }
+
+  @LcCommand({ name: 'rejects', description: 'rejects' })
+  async svcRejects(): Promise<never> {
+    await Promise.resolve();
+    throw new LcError('refused later', { retry: false });
+  }
+
+  @LcAction('rejects')
+  async extRejects(): Promise<never> {
+    await Promise.resolve();
+    throw new LcError('refused later', { retry: false });
+  }
+}
+
 interface BothApp {
   /** The answer's data of a Service `command` and of an Extension request, by name. */
   call(name: string, data: Record<string, unknown>): Promise<{ svc: unknown; ext: unknown }>;
@@ -305,5 +374,36 @@ describe('one global enhancer and a handler without its own', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('the result of a handler called directly', () => {
+  let t: BothApp;
+  beforeAll(async () => {
+    t = await startBoth([Results]);
+  });
+  afterAll(() => t.close());
+
+  it('answers a value returned at once and one awaited alike', async () => {
+    expect(await t.call('sync', { word: 'a' })).toEqual(both({ word: 'a' }));
+    expect(await t.call('async', { word: 'b' })).toEqual(both({ word: 'b' }));
+  });
+
+  it("answers a thenable's value, and the last value of a promised Observable", async () => {
+    expect(await t.call('thenable', { word: 'c' })).toEqual(both({ word: 'c' }));
+    expect(await t.call('promised-observable', {})).toEqual(both({ n: 2 }));
+  });
+
+  it('answers what a handler throws at once as what it rejects with', async () => {
+    expect(await t.call('throws', {})).toEqual(both('refused at once'));
+    expect(await t.call('rejects', {})).toEqual(both('refused later'));
+  });
+
+  it('answers many calls in flight at once, each its own', async () => {
+    const words = Array.from({ length: 40 }, (_, i) => `w${i}`);
+    const answers = await Promise.all(
+      words.map((word, i) => t.call(i % 2 === 0 ? 'sync' : 'async', { word })),
+    );
+    expect(answers).toEqual(words.map((word) => both({ word })));
   });
 });

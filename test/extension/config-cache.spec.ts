@@ -32,6 +32,11 @@ class Handlers {
     return { tag: before, isDto: config instanceof Config };
   }
 
+  @LcAction('fields')
+  fields(@LcConfig() config: Config) {
+    return { fields: Object.keys(config) };
+  }
+
   @LcConfigValidator()
   validate() {}
 }
@@ -78,5 +83,34 @@ describe('the config DTO of an Extension call', () => {
       expect(answer.status).toBe(400);
     }
     expect(seen.runs).toBe(runs + 8);
+  });
+
+  it("takes an org's config from memory only when every field is the same", async () => {
+    const oid = '3d3f7c0e-8d8b-4c7e-9d4e-6f1a2b3c4d5e';
+    const send = (config: Record<string, unknown>) =>
+      ext.client.request('tag', {}, { config, oid });
+    expect((await send({ tag: 'e' })).status).toBe(200);
+    expect((await send({ tag: 'e' })).status).toBe(200);
+    expect(seen.runs).toBe(1);
+    // Another value, another type, a field more: each is another config, validated.
+    seen.refused.add('f');
+    expect((await send({ tag: 'f' })).status).toBe(400);
+    expect((await send({ tag: 1 })).status).toBe(400);
+    expect((await send({ tag: 'e', extra: true })).status).toBe(200);
+    expect((await send({ tag: 'e', extra: false })).status).toBe(200);
+    const fields = (config: Record<string, unknown>) =>
+      ext.client.request('fields', {}, { config, oid });
+    expect((await fields({ tag: 'e' })).body.data).toEqual({ fields: ['tag'] });
+    expect((await fields({ tag: 'e', extra: 1 })).body.data).toEqual({ fields: ['tag', 'extra'] });
+    // A nested field is compared through its JSON, as any config is.
+    expect((await send({ tag: 'e', extra: { on: true } })).status).toBe(200);
+    expect((await send({ tag: 'e', extra: { on: false } })).status).toBe(200);
+    const runs = seen.runs;
+    expect((await send({ tag: 'e' })).body.data).toEqual({ tag: 'e', isDto: true });
+    expect(seen.runs).toBe(runs);
+    // What conf_validation refuses is refused to the org that had it remembered, too.
+    seen.refused.add('e');
+    expect((await ext.client.validateConfig({ tag: 'e' }, { oid })).status).toBe(400);
+    expect((await send({ tag: 'e' })).status).toBe(400);
   });
 });

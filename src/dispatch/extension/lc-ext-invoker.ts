@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LcCallTracking } from '../../call/lc-call-tracking.js';
 import { lcCallStorage } from '../../call/lc-call.storage.js';
 import { LcDeadlineWatch } from '../../call/lc-deadline-watch.js';
+import type { LcMaybePromise } from '../../call/lc-maybe-promise.js';
 import type { LcExtCall } from '../../call/lc-ext-call.js';
 import { LcRunState } from '../../call/lc-run-state.js';
 import { LcExtRegistry, type LcExtEntry } from '../../discovery/lc-ext-registry.js';
@@ -47,19 +48,32 @@ export class LcExtInvoker {
     private readonly tracking: LcCallTracking,
   ) {}
 
-  invoke(entry: LcExtEntry, call: LcExtCall): Promise<LcExtWireResponse> {
+  invoke(entry: LcExtEntry, call: LcExtCall): LcMaybePromise<LcExtWireResponse> {
     if (entry.idempotent && this.idempotency !== null) {
       return this.idempotency.runAs(call, () => this.run(entry, call), EXT_ANSWERS);
     }
     return this.run(entry, call);
   }
 
-  private async run(entry: LcExtEntry, call: LcExtCall): Promise<LcExtWireResponse> {
+  /** A handler that returned synchronously is answered at once: nothing is left to race. */
+  private run(entry: LcExtEntry, call: LcExtCall): LcMaybePromise<LcExtWireResponse> {
+    let running: unknown;
     try {
-      const running = this.tracking.enabled
+      running = this.tracking.enabled
         ? lcCallStorage.run(call, () => entry.invoke(call))
         : entry.invoke(call);
-      const result = await this.withinTimeout(call, running);
+    } catch (err) {
+      return this.failed(entry, call, err);
+    }
+    if (!(running instanceof Promise)) return this.succeeded(entry, call, running);
+    return this.withinTimeout(call, running).then(
+      (result) => this.succeeded(entry, call, result),
+      (err: unknown) => this.failed(entry, call, err),
+    );
+  }
+
+  private succeeded(entry: LcExtEntry, call: LcExtCall, result: unknown): LcExtWireResponse {
+    try {
       return extResultToWire(result, this.registry.actionNames);
     } catch (err) {
       return this.failed(entry, call, err);

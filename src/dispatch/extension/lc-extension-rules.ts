@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LcHttpReply } from '../../call/lc-http-reply.js';
 import { LcExtCall } from '../../call/lc-ext-call.js';
+import { whenSettled, type LcMaybePromise } from '../../call/lc-maybe-promise.js';
 import { LcExtRegistry, type LcExtEntry } from '../../discovery/lc-ext-registry.js';
 import { LC_OPTIONS } from '../../lc-service.constants.js';
 import type { LcMetrics } from '../../metrics/lc-metrics.js';
@@ -30,6 +31,25 @@ function answer(status: number, wire: LcExtWireResponse, close = false): LcHttpR
   return { status, body: JSON.stringify(wire), ...(close ? { close } : {}) };
 }
 
+/**
+ * JSON.stringify(wire), with the envelope of a plain success written out: stringifying the
+ * wrapper object cost about as much again as its `data`.
+ */
+function serialised(wire: LcExtWireResponse): string {
+  if (
+    wire.error === '' &&
+    wire.retriable === undefined &&
+    wire.continuations === undefined &&
+    wire.metrics === undefined &&
+    Number.isSafeInteger(wire.version)
+  ) {
+    if (wire.data === undefined) return `{"error":"","version":${wire.version}}`;
+    const data = JSON.stringify(wire.data);
+    if (data !== undefined) return `{"error":"","version":${wire.version},"data":${data}}`;
+  }
+  return JSON.stringify(wire);
+}
+
 /** A reachability probe (a POST without `lc-ext-sig`): 200 with an empty object, nothing run. */
 const PROBE: LcHttpReply = { status: 200, body: '{}' };
 const OK: LcExtWireResponse = Object.freeze({ error: '', version: EXT_PROTOCOL_VERSION });
@@ -42,6 +62,35 @@ const MAX_CONFIG_KEY_CHARS = 16 * 1024;
 function configKey(config: Record<string, unknown>): string | undefined {
   const key = JSON.stringify(config);
   return key.length <= MAX_CONFIG_KEY_CHARS ? key : undefined;
+}
+
+/** An org's last valid config when all its fields are primitives: compared without JSON. */
+interface LcOrgConfig {
+  readonly source: Readonly<Record<string, unknown>>;
+  readonly fields: number;
+  /** Its entry in `validConfigs`, which stays the authority (eviction, a fresh refusal). */
+  readonly key: string;
+}
+
+function flatCopy(config: Record<string, unknown>): LcOrgConfig['source'] | undefined {
+  const source: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(config)) {
+    if (typeof value === 'object' && value !== null) return undefined;
+    Object.defineProperty(source, name, { value, enumerable: true });
+  }
+  return source;
+}
+
+function sameFlat(known: LcOrgConfig, config: Record<string, unknown>): boolean {
+  let fields = 0;
+  for (const name in config) {
+    if (!Object.hasOwn(config, name)) continue;
+    const value = config[name];
+    if (typeof value === 'object' && value !== null) return false;
+    if (!Object.hasOwn(known.source, name) || known.source[name] !== value) return false;
+    fields++;
+  }
+  return fields === known.fields;
 }
 
 /** Each call gets its own instance: what a handler sets on its config stays in that call. */
@@ -71,6 +120,11 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
   private readonly clients: LcClientFactory;
   /** Configs that validated, by their JSON text: an org's config comes with every call. */
   private readonly validConfigs = new Map<string, object>();
+  /**
+   * Each org's last valid config, by oid: an org sends the same config on every call, and
+   * comparing its fields costs a fraction of writing it out as JSON to look it up.
+   */
+  private readonly orgConfigs = new Map<string, LcOrgConfig>();
 
   constructor(
     @Inject(LC_OPTIONS) private readonly options: ResolvedLcExtOptions,
@@ -151,7 +205,7 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
     return message.kind;
   }
 
-  async answer(message: LcExtMessage, call: LcExtCall): Promise<LcHttpReply> {
+  answer(message: LcExtMessage, call: LcExtCall): LcMaybePromise<LcHttpReply> {
     const { registry } = this;
     switch (message.kind) {
       case 'heartbeat':
@@ -166,26 +220,27 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
           );
           return this.reply(OK);
         }
-        return this.reply(await this.invoker.invoke(entry, call));
+        return whenSettled(this.invoker.invoke(entry, call), this.replyTo);
       }
-      case 'conf_validation': {
-        const refused = await this.checkConfig(call, true, true);
-        if (refused !== undefined) return this.reply(refused);
-        const entry = registry.configValidator;
-        return this.reply(entry === undefined ? OK : await this.invoker.invoke(entry, call));
-      }
+      case 'conf_validation':
+        return whenSettled(this.checkConfig(call, true, true), (refused) => {
+          if (refused !== undefined) return this.reply(refused);
+          const entry = registry.configValidator;
+          if (entry === undefined) return this.reply(OK);
+          return whenSettled(this.invoker.invoke(entry, call), this.replyTo);
+        });
       case 'request': {
         const { action } = message.request;
         const entry = registry.actions.get(action);
         if (entry === undefined) return this.unknown(`unknown request action: ${action}`, call);
-        return this.reply(await this.run(entry, call, true));
+        return whenSettled(this.run(entry, call, true), this.replyTo);
       }
       case 'event': {
         const name = message.event.event_name;
         const entry = registry.events.get(name);
         if (entry === undefined) return this.unknown(`unknown event: ${name}`, call);
         // An org leaving must be able to leave even when its config no longer validates.
-        return this.reply(await this.run(entry, call, name !== 'unsubscribe'));
+        return whenSettled(this.run(entry, call, name !== 'unsubscribe'), this.replyTo);
       }
     }
   }
@@ -198,21 +253,20 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
   }
 
   /** The config DTO, then the params DTO; the handler only when both hold. */
-  private async run(
+  private run(
     entry: LcExtEntry,
     call: LcExtCall,
     validateConfig: boolean,
-  ): Promise<LcExtWireResponse> {
-    let refused = this.checkConfig(call, validateConfig);
-    if (refused instanceof Promise) refused = await refused;
-    if (refused !== undefined) return refused;
-    if (entry.params !== undefined) {
-      let checked = entry.params.validate(call.data);
-      if (checked instanceof Promise) checked = await checked;
-      if (!checked.ok) return extFailure(`invalid data: ${checked.error}`, false);
-      call.params = checked.value;
-    }
-    return this.invoker.invoke(entry, call);
+  ): LcMaybePromise<LcExtWireResponse> {
+    return whenSettled(this.checkConfig(call, validateConfig), (refused) => {
+      if (refused !== undefined) return refused;
+      if (entry.params === undefined) return this.invoker.invoke(entry, call);
+      return whenSettled(entry.params.validate(call.data), (checked) => {
+        if (!checked.ok) return extFailure(`invalid data: ${checked.error}`, false);
+        call.params = checked.value;
+        return this.invoker.invoke(entry, call);
+      });
+    });
   }
 
   /**
@@ -224,13 +278,23 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
     call: LcExtCall,
     validate: boolean,
     fresh = false,
-  ): LcExtWireResponse | undefined | Promise<LcExtWireResponse | undefined> {
+  ): LcMaybePromise<LcExtWireResponse | undefined> {
     const dto: LcExtDto | undefined = this.registry.config;
     if (dto === undefined) return undefined;
-    const key = configKey(call.config);
+    const { oid, config } = call;
+    const last = fresh || oid === undefined ? undefined : this.orgConfigs.get(oid);
+    if (last !== undefined && sameFlat(last, config)) {
+      const known = this.validConfigs.get(last.key);
+      if (known !== undefined) {
+        call.configDto = copyOf(known);
+        return undefined;
+      }
+    }
+    const key = configKey(config);
     const known = fresh || key === undefined ? undefined : this.validConfigs.get(key);
     if (known !== undefined) {
       call.configDto = copyOf(known);
+      if (oid !== undefined) this.rememberOrg(oid, config, key!);
       return undefined;
     }
     const checked = dto.validate(call.config);
@@ -246,7 +310,10 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
     checked: LcExtDtoOutcome,
   ): LcExtWireResponse | undefined {
     if (checked.ok) {
-      if (key !== undefined) this.rememberConfig(key, copyOf(checked.value));
+      if (key !== undefined) {
+        this.rememberConfig(key, copyOf(checked.value));
+        if (call.oid !== undefined) this.rememberOrg(call.oid, call.config, key);
+      }
       call.configDto = checked.value;
       return undefined;
     }
@@ -263,15 +330,26 @@ export class LcExtensionRules implements LcWebhookProtocol<LcExtMessage, LcExtCa
     configs.set(key, config);
   }
 
+  private rememberOrg(oid: string, config: Record<string, unknown>, key: string): void {
+    const orgs = this.orgConfigs;
+    orgs.delete(oid);
+    const source = flatCopy(config);
+    if (source === undefined) return;
+    if (orgs.size >= MAX_VALID_CONFIGS) orgs.delete(orgs.keys().next().value!);
+    orgs.set(oid, { source, fields: Object.keys(source).length, key });
+  }
+
   private unknown(error: string, call: LcExtCall): LcHttpReply {
     this.logger.warn(`${call.oid ?? '-'}: ${error}`);
     return this.reply(extFailure(error, false));
   }
 
+  private readonly replyTo = (wire: LcExtWireResponse): LcHttpReply => this.reply(wire);
+
   private reply(wire: LcExtWireResponse): LcHttpReply {
     const outcome = wire.error === '' ? 'success' : wire.retriable === false ? 'failure' : 'retry';
     try {
-      return { status: extStatusOf(wire), body: JSON.stringify(wire), outcome };
+      return { status: extStatusOf(wire), body: serialised(wire), outcome };
     } catch (err) {
       const error = `the response is not serialisable: ${String(err)}`;
       this.logger.error(error);

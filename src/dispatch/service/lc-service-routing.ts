@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { LcHttpReply } from '../../call/lc-http-reply.js';
+import { whenSettled, type LcMaybePromise } from '../../call/lc-maybe-promise.js';
 import type { LcCall } from '../../call/lc-request.js';
 import { LcHandlerRegistry } from '../../discovery/lc-handler.registry.js';
 import { LcInteractive, type LcRoutedReply } from '../../interactive/lc-interactive.js';
@@ -27,42 +28,48 @@ export class LcServiceRouting {
     private readonly invoker: LcHandlerInvoker,
   ) {}
 
-  async route(envelope: LcEnvelope, call: LcCall): Promise<LcHttpReply> {
+  /** At once when nothing waits: a flat DTO, no rule step, a handler that returns synchronously. */
+  route(envelope: LcEnvelope, call: LcCall): LcMaybePromise<LcHttpReply> {
     const interactive = this.interactive;
     if (envelope.etype === 'detection' && interactive.enabled) {
       const routed = interactive.route(call);
-      if (routed !== undefined) return this.reply(await this.taskReply(routed, call), call);
+      if (routed !== undefined) {
+        return whenSettled(this.taskReply(routed, call), (wire) => this.reply(wire, call));
+      }
     }
     const ruleStep = interactive.ruleStep(envelope.etype);
     const entry = this.registry.find(envelope.etype, envelope.data);
     if (entry === undefined) {
       if (ruleStep === undefined) return this.reply(failure(NOT_IMPLEMENTED, false, true));
-      return this.reply(
-        await interactive.applyRule(ruleStep, call, { success: true, data: {} }),
-        call,
-      );
+      return interactive
+        .applyRule(ruleStep, call, { success: true, data: {} })
+        .then((wire) => this.reply(wire, call));
     }
+    const answer = (wire: LcWireResponse): LcMaybePromise<LcHttpReply> =>
+      ruleStep === undefined
+        ? this.reply(wire, call)
+        : interactive.applyRule(ruleStep, call, wire).then((ruled) => this.reply(ruled, call));
     if (entry.params !== undefined) {
-      let checked = entry.params.validate(envelope.data);
-      if (checked instanceof Promise) checked = await checked;
-      if (!checked.ok) return this.reply(failure(checked.error, false));
-      call.params = checked.value;
-    } else if (envelope.etype === 'request' && this.state.requestParams !== undefined) {
+      return whenSettled(entry.params.validate(envelope.data), (checked) => {
+        if (!checked.ok) return this.reply(failure(checked.error, false));
+        call.params = checked.value;
+        return whenSettled(this.invoker.invoke(entry, call), answer);
+      });
+    }
+    if (envelope.etype === 'request' && this.state.requestParams !== undefined) {
       const invalid = validateRequestParams(this.state.requestParams, envelope.data);
       if (invalid !== undefined) return this.reply(failure(invalid, false));
     }
-    const wire = await this.invoker.invoke(entry, call);
-    if (ruleStep === undefined) return this.reply(wire, call);
-    return this.reply(await interactive.applyRule(ruleStep, call, wire), call);
+    return whenSettled(this.invoker.invoke(entry, call), answer);
   }
 
   /** A reply to a tracked task: its callback `(lc, oid, event, job, ctx)`, or a refusal. */
-  private taskReply(routed: LcRoutedReply, call: LcCall): Promise<LcWireResponse> {
+  private taskReply(routed: LcRoutedReply, call: LcCall): LcMaybePromise<LcWireResponse> {
     if ('refused' in routed) {
       this.logger.warn(
         `refused an interactive detection for ${call.oid ?? '-'}: ${routed.refused}`,
       );
-      return Promise.resolve(failure(routed.refused, false));
+      return failure(routed.refused, false);
     }
     const { entry, task } = routed;
     call.task = task;

@@ -6,6 +6,7 @@ import {
   UNAUTHORIZED,
   type LcHttpReply,
 } from '../../call/lc-http-reply.js';
+import type { LcMaybePromise } from '../../call/lc-maybe-promise.js';
 import { LcCall } from '../../call/lc-request.js';
 import { LcHealth } from '../../health/lc-health.js';
 import { LC_OPTIONS } from '../../lc-service.constants.js';
@@ -91,19 +92,19 @@ export class LcServiceRules implements LcWebhookProtocol<LcEnvelope, LcCall>, On
     return envelope.etype;
   }
 
-  answer(envelope: LcEnvelope, call: LcCall): Promise<LcHttpReply> {
+  answer(envelope: LcEnvelope, call: LcCall): LcMaybePromise<LcHttpReply> {
     if (envelope.version > PROTOCOL_VERSION) {
-      return Promise.resolve(this.reply(failure(UNSUPPORTED_VERSION, false, true)));
+      return this.reply(failure(UNSUPPORTED_VERSION, false, true));
     }
     if (call.deadlineMs !== undefined && call.deadlineMs <= Date.now()) {
-      return Promise.resolve(this.reply(failure(DEADLINE_EXCEEDED, false)));
+      return this.reply(failure(DEADLINE_EXCEEDED, false));
     }
     switch (envelope.etype) {
       case 'health':
-        return Promise.resolve({ status: 200, body: this.health.replyBody() });
+        return { status: 200, body: this.health.replyBody() };
       case 'get_resource':
-        return Promise.resolve(
-          this.reply(answerGetResource(this.state.resources, envelope.data, this.resourcePrefix)),
+        return this.reply(
+          answerGetResource(this.state.resources, envelope.data, this.resourcePrefix),
         );
     }
     return this.routing.route(envelope, call);
