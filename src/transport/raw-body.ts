@@ -98,17 +98,22 @@ export function readRawBody(req: IncomingMessage, limits: LcBodyLimits, cb: LcBo
   pendingBodyBytes += reserved;
   const chunks: Buffer[] = [];
   let size = 0;
+  let settled = false;
   const done = (err: Error | undefined): void => {
+    if (settled) return;
+    settled = true;
     bodyDeadlines.cancel(watched);
     pendingBodyBytes -= reserved;
+    if (err === undefined) {
+      // Nothing but a late 'error' or 'aborted' can follow 'end', and `settled` ignores it:
+      // leaving the listeners saves removing four of them on every call.
+      cb(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+      return;
+    }
     req.off('data', onData);
     req.off('end', onEnd);
     req.off('error', onError);
     req.off('aborted', onAborted);
-    if (err === undefined) {
-      cb(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-      return;
-    }
     // Whatever else arrives is discarded; the answer goes out with Connection: close.
     req.resume();
     cb(err, NO_BODY);

@@ -208,6 +208,35 @@ describe.each(['fastify', 'express'] as const)('LcExtensionModule (%s)', (adapte
     expect(two.body.error).toMatch(/one kind/);
   });
 
+  it('refuses a resource_state entry without a numeric last_mod, and passes one through as sent', async () => {
+    const org = { oid, jwt: 'j', ident: 'me' };
+    const request = (resource_state: unknown) =>
+      t.client.send({
+        request: { org, action: 'scan', data: { sid: SID }, config: CONFIG, resource_state },
+      });
+    for (const state of [{ a: {} }, { a: { last_mod: '7' } }, { a: null }, { a: 7 }]) {
+      const r = await request(state);
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({
+        error: "'request.resource_state.a.last_mod' must be a number",
+        retriable: false,
+      });
+    }
+    const bad = await t.client.sendRaw(
+      JSON.stringify({ request: { org, action: 'scan', config: CONFIG } }).replace(
+        '"config"',
+        '"resource_state":{"__proto__":{"last_mod":"x"}},"config"',
+      ),
+    );
+    expect(bad.status).toBe(400);
+    const ok = await request({ 'lookup/x': { last_mod: 7 }, 'lookup/y': { last_mod: 8.5 } });
+    expect(ok.status).toBe(200);
+    expect((ok.body.data as { resources: unknown }).resources).toEqual({
+      'lookup/x': { last_mod: 7 },
+      'lookup/y': { last_mod: 8.5 },
+    });
+  });
+
   it('answers schema_request from the DTOs, the actions, the views and the events handled', async () => {
     const r = await t.client.schemaRequest();
     expect(r.status).toBe(200);
