@@ -69,6 +69,8 @@ export class LcIdempotency {
   /** The memory store answers at once: racing it against a timer would only cost allocations. */
   private readonly bounded: boolean;
   private readonly timeouts = new LcDeadlineWatch();
+  /** Answers being recorded, and claims being released, after their call was answered. */
+  private writing = 0;
 
   constructor(
     private readonly store: LcIdempotencyStore,
@@ -162,8 +164,13 @@ export class LcIdempotency {
     return wire;
   }
 
+  /** Store writes still running after their call was answered; a shutdown waits for them. */
+  get pendingWrites(): number {
+    return this.writing;
+  }
+
   private complete(key: string, mid: string, reply: string): void {
-    this.attempt(() => this.store.complete(key, reply, this.ttlMs)).catch((err: unknown) => {
+    this.write(() => this.store.complete(key, reply, this.ttlMs)).catch((err: unknown) => {
       this.logger.error(
         `idempotency store: could not record the answer to mid=${mid} (a redelivery will run the handler again): ${describe(err)}`,
       );
@@ -171,10 +178,17 @@ export class LcIdempotency {
   }
 
   private release(key: string): void {
-    this.attempt(() => this.store.release(key)).catch((err: unknown) => {
+    this.write(() => this.store.release(key)).catch((err: unknown) => {
       this.logger.error(
         `idempotency store: could not release a claim (redeliveries wait for it to expire): ${describe(err)}`,
       );
+    });
+  }
+
+  private write(operation: () => Promise<void>): Promise<void> {
+    this.writing++;
+    return this.attempt(operation).finally(() => {
+      this.writing--;
     });
   }
 

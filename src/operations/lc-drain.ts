@@ -10,6 +10,8 @@ import { LC_OPTIONS } from '../lc-service.constants.js';
 import type { ResolvedLcOptions } from '../options/lc-service.options.js';
 import { LcRunState } from '../call/lc-run-state.js';
 import { LcLogger } from '../logging/lc-logger.js';
+import type { LcIdempotency } from '../idempotency/lc-idempotency.js';
+import { LC_IDEMPOTENCY } from './operations.tokens.js';
 
 const POLL_MS = 25;
 
@@ -20,7 +22,8 @@ function sleep(ms: number): Promise<void> {
 /**
  * Graceful shutdown. On `app.close()` (SIGTERM with `enableShutdownHooks()`): readiness turns
  * false, new calls are answered 503 with `retry: true`, and calls in flight get up to
- * `shutdownGraceMs` to finish. Then Nest goes on: `LcService` timers stop, the server closes.
+ * `shutdownGraceMs` to finish, and the idempotency records of their answers to be written. Then
+ * Nest goes on: `LcService` timers stop, the server closes.
  */
 @Injectable()
 export class LcDrain implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
@@ -31,6 +34,7 @@ export class LcDrain implements OnModuleInit, OnApplicationBootstrap, OnModuleDe
     @Inject(LC_OPTIONS) private readonly options: ResolvedLcOptions,
     private readonly state: LcRunState,
     private readonly adapterHost: HttpAdapterHost,
+    @Inject(LC_IDEMPOTENCY) private readonly idempotency: LcIdempotency | null,
   ) {}
 
   onModuleInit(): void {
@@ -78,6 +82,26 @@ export class LcDrain implements OnModuleInit, OnApplicationBootstrap, OnModuleDe
         `${left} call(s) still in progress when shutdownGraceMs (${grace} ms) ran out: their connections are closed unanswered, so LimaCharlie delivers them again`,
       );
       this.cutConnections();
+    }
+    await this.waitForRecords(until, grace);
+  }
+
+  /**
+   * Answers are recorded after they are sent: the store (a Redis client the app closes in its
+   * own shutdown hook) must still be open for the last calls' records, or their redeliveries
+   * would run the handlers again.
+   */
+  private async waitForRecords(until: number, grace: number): Promise<void> {
+    const { idempotency } = this;
+    if (idempotency === null) return;
+    while (idempotency.pendingWrites > 0 && Date.now() < until) {
+      await sleep(Math.min(POLL_MS, until - Date.now()));
+    }
+    const left = idempotency.pendingWrites;
+    if (left > 0) {
+      this.logger.warn(
+        `${left} idempotency record(s) still being written when shutdownGraceMs (${grace} ms) ran out: redeliveries of those calls may run their handlers again`,
+      );
     }
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import {
   LcData,
   LcHandler,
@@ -274,6 +274,40 @@ describe('idempotency options', () => {
     } finally {
       await t.close();
     }
+  });
+
+  it("waits at shutdown for the last answers' records, before the app's own hooks close the store", async () => {
+    const events: string[] = [];
+    const memory = new LcMemoryIdempotencyStore();
+    const slow: LcIdempotencyStore = {
+      claim: (key, ttl) => memory.claim(key, ttl),
+      get: (key) => memory.get(key),
+      release: (key) => memory.release(key),
+      complete: async (key, reply, ttl) => {
+        events.push('record-start');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await memory.complete(key, reply, ttl);
+        events.push('record-written');
+      },
+    };
+    @Injectable()
+    class StoreOwner implements OnModuleDestroy {
+      onModuleDestroy() {
+        events.push('store-closed');
+      }
+    }
+    const t = await startLcApp({
+      providers: [Handlers, StoreOwner],
+      options: { idempotency: { store: slow } },
+    });
+    const key = fresh('shutdown');
+    const mid = randomUUID();
+    const res = await t.client.send('request', { mid, data: { key } });
+    expect(res.body).toMatchObject({ success: true });
+    expect(events).toEqual(['record-start']);
+    await t.close();
+    expect(events).toEqual(['record-start', 'record-written', 'store-closed']);
+    expect((await memory.get(`test-service:${TEST_OID}:${mid}`))?.state).toBe('done');
   });
 
   it('answers with retry and runs nothing when the store fails', async () => {
