@@ -19,6 +19,14 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Polls `count` until it is 0 or `until` (epoch ms) passes; resolves with what is left. */
+async function waitForNone(count: () => number, until: number): Promise<number> {
+  while (count() > 0 && Date.now() < until) {
+    await sleep(Math.min(POLL_MS, until - Date.now()));
+  }
+  return count();
+}
+
 /**
  * Graceful shutdown. On `app.close()` (SIGTERM with `enableShutdownHooks()`): readiness turns
  * false, new calls are answered 503 with `retry: true`, and calls in flight get up to
@@ -73,10 +81,7 @@ export class LcDrain implements OnModuleInit, OnApplicationBootstrap, OnModuleDe
       `shutting down: new calls are answered with retry; ${pending} in progress (waiting up to ${grace} ms)`,
     );
     const until = Date.now() + grace;
-    while (this.state.inFlight > 0 && Date.now() < until) {
-      await sleep(Math.min(POLL_MS, until - Date.now()));
-    }
-    const left = this.state.inFlight;
+    const left = await waitForNone(() => this.state.inFlight, until);
     if (left > 0) {
       this.logger.warn(
         `${left} call(s) still in progress when shutdownGraceMs (${grace} ms) ran out: their connections are closed unanswered, so LimaCharlie delivers them again`,
@@ -94,10 +99,7 @@ export class LcDrain implements OnModuleInit, OnApplicationBootstrap, OnModuleDe
   private async waitForRecords(until: number, grace: number): Promise<void> {
     const { idempotency } = this;
     if (idempotency === null) return;
-    while (idempotency.pendingWrites > 0 && Date.now() < until) {
-      await sleep(Math.min(POLL_MS, until - Date.now()));
-    }
-    const left = idempotency.pendingWrites;
+    const left = await waitForNone(() => idempotency.pendingWrites, until);
     if (left > 0) {
       this.logger.warn(
         `${left} idempotency record(s) still being written when shutdownGraceMs (${grace} ms) ran out: redeliveries of those calls may run their handlers again`,
